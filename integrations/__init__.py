@@ -1,0 +1,1 @@
+"""Device integrations, one package each, found through the kozani_hub.integrations entry points."""

@@ -1,0 +1,1 @@
+"""Kozani Hub: the automation hub of the Kozani smart-city plan."""

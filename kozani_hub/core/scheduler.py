@@ -1,0 +1,126 @@
+"""Jobs on the hub's clock: once at an instant, after a delay, every interval, or on a cron
+expression. APScheduler's trigger classes compute the next fire time (DST included); the
+waiting is done on our Clock, so simulated time drives schedules exactly like real time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Protocol
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .clock import Clock, Timer
+
+_LOGGER = logging.getLogger(__name__)
+
+JobCallback = Callable[[], None]
+
+
+class FireTimeTrigger(Protocol):
+    """What we use of an APScheduler trigger."""
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None: ...
+
+
+class Job:
+    """A scheduled, possibly repeating, callback. `cancel()` stops it for good."""
+
+    __slots__ = ("_callback", "_clock", "_timer", "_trigger", "cancelled", "name", "next_run")
+
+    def __init__(
+        self, clock: Clock, trigger: FireTimeTrigger | None, callback: JobCallback, name: str
+    ) -> None:
+        self._clock = clock
+        self._trigger = trigger
+        self._callback = callback
+        self._timer: Timer | None = None
+        self.name = name
+        self.next_run: datetime | None = None
+        self.cancelled = False
+
+    def _arm(self, when: datetime | None) -> None:
+        self.next_run = when
+        if when is None or self.cancelled:
+            self._timer = None
+            return
+        self._timer = self._clock.call_at(when, self._fire)
+
+    def _fire(self) -> None:
+        fired_at = self.next_run
+        if self._trigger is not None and fired_at is not None:
+            nxt = self._trigger.get_next_fire_time(fired_at, fired_at + timedelta(microseconds=1))
+            self._arm(nxt)
+        else:
+            self.next_run = None
+        try:
+            self._callback()
+        except Exception:
+            _LOGGER.exception("Scheduled job %s failed", self.name)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.next_run = None
+
+
+class Scheduler:
+    """Creates jobs on a clock, in the hub's time zone for calendar schedules."""
+
+    def __init__(self, clock: Clock, tz: tzinfo) -> None:
+        self._clock = clock
+        self.tz = tz
+
+    def at(self, when: datetime, callback: JobCallback, name: str = "") -> Job:
+        job = Job(self._clock, None, callback, name or _name_of(callback))
+        job._arm(when)
+        return job
+
+    def later(self, delay: float | timedelta, callback: JobCallback, name: str = "") -> Job:
+        seconds = delay.total_seconds() if isinstance(delay, timedelta) else delay
+        return self.at(self._clock.now() + timedelta(seconds=seconds), callback, name)
+
+    def every(
+        self,
+        interval: timedelta,
+        callback: JobCallback,
+        *,
+        start: datetime | None = None,
+        name: str = "",
+    ) -> Job:
+        if interval <= timedelta(0):
+            raise ValueError(f"interval must be positive, got {interval}")
+        first = start or (self._clock.now() + interval)
+        trigger = IntervalTrigger(
+            seconds=interval.total_seconds(), start_date=first, timezone=self.tz
+        )
+        return self.on(trigger, callback, name=name)
+
+    def cron(self, expression: str, callback: JobCallback, name: str = "") -> Job:
+        """A job on a five-field crontab expression (minute hour day month weekday)."""
+        trigger = CronTrigger.from_crontab(expression, timezone=self.tz)
+        return self.on(trigger, callback, name=name or expression)
+
+    def cron_fields(self, callback: JobCallback, name: str = "", **fields: Any) -> Job:
+        """A job on APScheduler cron fields (second=, minute=, hour=, day_of_week=, ...)."""
+        trigger = CronTrigger(timezone=self.tz, **fields)
+        return self.on(trigger, callback, name=name)
+
+    def on(self, trigger: FireTimeTrigger, callback: JobCallback, *, name: str = "") -> Job:
+        job = Job(self._clock, trigger, callback, name or _name_of(callback))
+        now = self._clock.now().astimezone(self.tz)
+        job._arm(trigger.get_next_fire_time(None, now))
+        return job
+
+    def next_fire_time(self, trigger: FireTimeTrigger, after: datetime) -> datetime | None:
+        return trigger.get_next_fire_time(None, after.astimezone(self.tz))
+
+
+def _name_of(callback: JobCallback) -> str:
+    return getattr(callback, "__qualname__", None) or repr(callback)

@@ -1,0 +1,192 @@
+"""The service registry: `domain.service` → handler, with data validated against a schema."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .context import Context
+from .events import EVENT_SERVICE_CALLED, EventBus
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class ServiceError(Exception):
+    """A service call that could not be made."""
+
+
+class ServiceNotFound(ServiceError):
+    def __init__(self, domain: str, service: str, known: Iterable[str]) -> None:
+        name = f"{domain}.{service}"
+        close = difflib.get_close_matches(name, list(known), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(f"unknown service {name}{hint}")
+        self.domain = domain
+        self.service = service
+
+
+class ServiceValidationError(ServiceError):
+    def __init__(self, name: str, problems: list[str]) -> None:
+        super().__init__(f"invalid data for {name}: " + "; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCall:
+    """One call of a service: its validated data and the entities it targets."""
+
+    domain: str
+    service: str
+    data: Mapping[str, Any] = field(default=_EMPTY)
+    entity_ids: tuple[str, ...] = ()
+    context: Context = field(default_factory=Context)
+    model: BaseModel | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.domain}.{self.service}"
+
+
+Handler = Callable[[ServiceCall], Awaitable[Any] | Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    handler: Handler
+    schema: type[BaseModel] | None
+    description: str = ""
+
+
+def _describe(errors: ValidationError) -> list[str]:
+    problems = []
+    for err in errors.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "data"
+        if err["type"] == "extra_forbidden":
+            problems.append(f"unexpected key '{where}'")
+        elif err["type"] == "missing":
+            problems.append(f"missing required key '{where}'")
+        else:
+            problems.append(f"{where}: {err['msg'].lower()}, found {err.get('input')!r}")
+    return problems
+
+
+def entity_ids_of(target: Mapping[str, Any] | None, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The entity ids a call targets, from `target:` or from `entity_id` in its data."""
+    raw: Any = None
+    if target:
+        raw = target.get("entity_id")
+    if raw is None:
+        raw = data.get("entity_id")
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return tuple(str(x) for x in raw)
+
+
+class ServiceRegistry:
+    """Registered services and the calls into them."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self._bus = bus
+        self._services: dict[str, dict[str, Service]] = {}
+
+    def register(
+        self,
+        domain: str,
+        service: str,
+        handler: Handler,
+        schema: type[BaseModel] | None = None,
+        description: str = "",
+    ) -> Callable[[], None]:
+        """Register a handler; returns the function that removes it again."""
+        entry = Service(handler, schema, description)
+        self._services.setdefault(domain, {})[service] = entry
+
+        def remove() -> None:
+            services = self._services.get(domain)
+            if services is not None and services.get(service) is entry:
+                del services[service]
+                if not services:
+                    del self._services[domain]
+
+        return remove
+
+    def has(self, domain: str, service: str) -> bool:
+        return service in self._services.get(domain, {})
+
+    def lookup(self, domain: str, service: str) -> Service:
+        try:
+            return self._services[domain][service]
+        except KeyError:
+            raise ServiceNotFound(domain, service, self.names()) from None
+
+    def names(self) -> list[str]:
+        return sorted(f"{d}.{s}" for d, services in self._services.items() for s in services)
+
+    def describe(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for domain, services in sorted(self._services.items()):
+            for name, svc in sorted(services.items()):
+                schema = svc.schema.model_json_schema() if svc.schema else {}
+                out.setdefault(domain, {})[name] = {
+                    "description": svc.description,
+                    "fields": schema,
+                }
+        return out
+
+    def prepare(
+        self,
+        domain: str,
+        service: str,
+        data: Mapping[str, Any] | None = None,
+        target: Mapping[str, Any] | None = None,
+        context: Context | None = None,
+    ) -> tuple[Service, ServiceCall]:
+        """Look up and validate a call without running it."""
+        svc = self.lookup(domain, service)
+        payload: Mapping[str, Any] = data if data is not None else _EMPTY
+        entity_ids = entity_ids_of(target, payload)
+        if "entity_id" in payload:
+            payload = {k: v for k, v in payload.items() if k != "entity_id"}
+        model: BaseModel | None = None
+        if svc.schema is not None:
+            try:
+                model = svc.schema.model_validate(dict(payload))
+            except ValidationError as err:
+                raise ServiceValidationError(f"{domain}.{service}", _describe(err)) from None
+            payload = model.model_dump(exclude_unset=True)
+        call = ServiceCall(domain, service, payload, entity_ids, context or Context(), model)
+        return svc, call
+
+    async def call(
+        self,
+        domain: str,
+        service: str,
+        data: Mapping[str, Any] | None = None,
+        target: Mapping[str, Any] | None = None,
+        context: Context | None = None,
+    ) -> Any:
+        """Validate and run a service call; returns the handler's response (or None)."""
+        svc, call = self.prepare(domain, service, data, target, context)
+        if self._bus.listener_count(EVENT_SERVICE_CALLED) or self._bus.listener_count("*"):
+            self._bus.fire(
+                EVENT_SERVICE_CALLED,
+                {
+                    "domain": domain,
+                    "service": service,
+                    "service_data": dict(call.data),
+                    "entity_ids": list(call.entity_ids),
+                },
+                call.context,
+            )
+        result = svc.handler(call)
+        if inspect.isawaitable(result):
+            result = await result
+        return result

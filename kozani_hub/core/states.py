@@ -1,0 +1,209 @@
+"""The state machine: the current State of every entity, and state_changed events."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Final
+
+from .context import Context
+from .events import EVENT_STATE_CHANGED, Event, EventBus, Unsubscribe
+
+STATE_UNKNOWN: Final = "unknown"
+STATE_UNAVAILABLE: Final = "unavailable"
+STATE_ON: Final = "on"
+STATE_OFF: Final = "off"
+MAX_STATE_LENGTH: Final = 255
+
+_ENTITY_ID = re.compile(r"^(?!.+__)(?!_)[\da-z_]+(?<!_)\.(?!_)[\da-z_]+(?<!_)$")
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_LOGGER = logging.getLogger(__name__)
+
+
+class InvalidEntityId(ValueError):
+    """An entity id that is not `domain.object_id` in lower case."""
+
+    def __init__(self, entity_id: str) -> None:
+        super().__init__(
+            f"invalid entity id {entity_id!r}: expected 'domain.object_id' in lower case letters, "
+            "digits and single underscores, such as 'light.dimokratias_01'"
+        )
+
+
+def valid_entity_id(entity_id: str) -> bool:
+    return _ENTITY_ID.match(entity_id) is not None
+
+
+def split_entity_id(entity_id: str) -> tuple[str, str]:
+    domain, _, object_id = entity_id.partition(".")
+    return domain, object_id
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """An entity's state at one moment. Immutable: a change makes a new State."""
+
+    entity_id: str
+    state: str
+    attributes: Mapping[str, Any] = field(default=_EMPTY)
+    last_changed: datetime | None = None
+    last_updated: datetime | None = None
+    context: Context = field(default_factory=Context)
+
+    @property
+    def domain(self) -> str:
+        return self.entity_id.partition(".")[0]
+
+    @property
+    def object_id(self) -> str:
+        return self.entity_id.partition(".")[2]
+
+    @property
+    def name(self) -> str:
+        name = self.attributes.get("friendly_name")
+        return str(name) if name else self.object_id.replace("_", " ")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "state": self.state,
+            "attributes": dict(self.attributes),
+            "last_changed": self.last_changed.isoformat() if self.last_changed else None,
+            "last_updated": self.last_updated.isoformat() if self.last_updated else None,
+            "context": self.context.as_dict(),
+        }
+
+
+def state_to_str(value: object) -> str:
+    """The state string for a reported value, as Home Assistant stores it."""
+    if value is None:
+        return STATE_UNKNOWN
+    if isinstance(value, bool):
+        return STATE_ON if value else STATE_OFF
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_STATE_LENGTH:
+        raise ValueError(f"state is {len(text)} characters long; at most {MAX_STATE_LENGTH} fit")
+    return text
+
+
+StateListener = Callable[[Event], None]
+
+
+class StateMachine:
+    """Holds the current states, fires `state_changed`, and indexes listeners by entity id.
+
+    `track()` is the trigger index of DESIGN §2: a change of one entity reaches only the
+    listeners of that entity, so its cost does not grow with rules watching other entities.
+    """
+
+    def __init__(self, bus: EventBus, now: Callable[[], datetime]) -> None:
+        self._bus = bus
+        self._now = now
+        self._states: dict[str, State] = {}
+        self._trackers: dict[str, list[StateListener]] = {}
+        self._valid_ids: set[str] = set()
+
+    def get(self, entity_id: str) -> State | None:
+        return self._states.get(entity_id)
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._states
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def all(self, domain: str | None = None) -> list[State]:
+        if domain is None:
+            return list(self._states.values())
+        prefix = domain + "."
+        return [s for eid, s in self._states.items() if eid.startswith(prefix)]
+
+    def entity_ids(self, domain: str | None = None) -> list[str]:
+        if domain is None:
+            return list(self._states)
+        prefix = domain + "."
+        return [eid for eid in self._states if eid.startswith(prefix)]
+
+    def check_entity_id(self, entity_id: str) -> None:
+        if entity_id in self._valid_ids:
+            return
+        if not valid_entity_id(entity_id):
+            raise InvalidEntityId(entity_id)
+        self._valid_ids.add(entity_id)
+
+    def set(
+        self,
+        entity_id: str,
+        state: object,
+        attributes: Mapping[str, Any] | None = None,
+        context: Context | None = None,
+        *,
+        force_update: bool = False,
+    ) -> State:
+        """Set an entity's state. Fires state_changed unless nothing changed (or force_update)."""
+        self.check_entity_id(entity_id)
+        new_state = state_to_str(state)
+        old = self._states.get(entity_id)
+        attrs: Mapping[str, Any] = _EMPTY if not attributes else MappingProxyType(dict(attributes))
+        same_state = old is not None and old.state == new_state
+        if same_state and old is not None and not force_update and old.attributes == attrs:
+            return old
+        now = self._now()
+        last_changed = old.last_changed if same_state and old is not None else now
+        new = State(entity_id, new_state, attrs, last_changed, now, context or Context())
+        self._states[entity_id] = new
+        self._announce(entity_id, old, new)
+        return new
+
+    def restore(self, state: State) -> None:
+        """Put back a state saved before a restart, keeping its timestamps; fires state_changed."""
+        self.check_entity_id(state.entity_id)
+        old = self._states.get(state.entity_id)
+        self._states[state.entity_id] = state
+        self._announce(state.entity_id, old, state)
+
+    def remove(self, entity_id: str, context: Context | None = None) -> bool:
+        old = self._states.pop(entity_id, None)
+        if old is None:
+            return False
+        self._announce(entity_id, old, None, context)
+        return True
+
+    def _announce(
+        self, entity_id: str, old: State | None, new: State | None, context: Context | None = None
+    ) -> None:
+        ctx = new.context if new is not None else (context or Context())
+        event = Event(
+            EVENT_STATE_CHANGED,
+            {"entity_id": entity_id, "old_state": old, "new_state": new},
+            new.last_updated if new is not None else self._now(),
+            ctx,
+        )
+        trackers = self._trackers.get(entity_id)
+        if trackers:
+            for listener in tuple(trackers):
+                try:
+                    listener(event)
+                except Exception:
+                    _LOGGER.exception("State listener %r failed on %s", listener, entity_id)
+        self._bus.deliver(event)
+
+    def track(self, entity_ids: Iterable[str], listener: StateListener) -> Unsubscribe:
+        """Call `listener` with the state_changed event of any of `entity_ids`."""
+        ids = tuple(dict.fromkeys(entity_ids))
+        for eid in ids:
+            self._trackers.setdefault(eid, []).append(listener)
+
+        def unsubscribe() -> None:
+            for eid in ids:
+                listeners = self._trackers.get(eid)
+                if listeners and listener in listeners:
+                    listeners.remove(listener)
+                    if not listeners:
+                        del self._trackers[eid]
+
+        return unsubscribe
