@@ -1,0 +1,101 @@
+"""Devices as a scenario simulates them: light and switch services answer as a lamp or a relay
+would, by reporting the new state; number setpoints are written back the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kozani_hub.core.services import ServiceCall, ServiceError
+from kozani_hub.core.states import STATE_OFF, STATE_ON
+from kozani_hub.entities.light import brightness_from
+
+if TYPE_CHECKING:
+    from kozani_hub.hub import Hub
+
+FULL_BRIGHTNESS = 255
+
+
+class SimulatedDevices:
+    """Registers the device services of a scenario hub over the ones that need real devices."""
+
+    def __init__(self, hub: Hub, on_report: Callable[[str], None] | None = None) -> None:
+        self._hub = hub
+        self._on_report = on_report
+
+    def install(self) -> None:
+        """Replace light.*, switch.* and number.set_value with their simulated selves."""
+        for domain, service, handler in (
+            ("light", "turn_on", self._light_on),
+            ("light", "turn_off", self._light_off),
+            ("light", "toggle", self._light_toggle),
+            ("switch", "turn_on", self._switch(STATE_ON)),
+            ("switch", "turn_off", self._switch(STATE_OFF)),
+            ("switch", "toggle", self._switch(None)),
+            ("number", "set_value", self._number_set),
+        ):
+            schema = None
+            if self._hub.services.has(domain, service):
+                schema = self._hub.services.lookup(domain, service).schema
+            self._hub.services.register(domain, service, handler, schema, "simulated device")
+
+    def _report(self, call: ServiceCall, entity_id: str, state: str, attrs: dict[str, Any]) -> None:
+        self._hub.states.set(entity_id, state, attrs, call.context)
+        if self._on_report is not None:
+            self._on_report(entity_id)
+
+    def _attributes(self, entity_id: str) -> dict[str, Any]:
+        current = self._hub.states.get(entity_id)
+        return dict(current.attributes) if current is not None else {}
+
+    def _targets(self, call: ServiceCall) -> tuple[str, ...]:
+        if not call.entity_ids:
+            raise ServiceError(f"{call.name} needs a target entity_id")
+        return call.entity_ids
+
+    def _light_on(self, call: ServiceCall) -> None:
+        for entity_id in self._targets(call):
+            self._turn_light_on(call, entity_id)
+
+    def _turn_light_on(self, call: ServiceCall, entity_id: str) -> None:
+        attrs = self._attributes(entity_id)
+        brightness = brightness_from(call.data)
+        if brightness is not None:
+            attrs["brightness"] = brightness
+        elif attrs.get("brightness") is None:
+            attrs["brightness"] = FULL_BRIGHTNESS
+        self._report(call, entity_id, STATE_ON, attrs)
+
+    def _light_off(self, call: ServiceCall) -> None:
+        for entity_id in self._targets(call):
+            self._turn_light_off(call, entity_id)
+
+    def _turn_light_off(self, call: ServiceCall, entity_id: str) -> None:
+        attrs = self._attributes(entity_id)
+        attrs["brightness"] = None
+        self._report(call, entity_id, STATE_OFF, attrs)
+
+    def _light_toggle(self, call: ServiceCall) -> None:
+        for entity_id in self._targets(call):
+            current = self._hub.states.get(entity_id)
+            if current is not None and current.state == STATE_ON:
+                self._turn_light_off(call, entity_id)
+            else:
+                self._turn_light_on(call, entity_id)
+
+    def _switch(self, target: str | None) -> Callable[[ServiceCall], None]:
+        def handler(call: ServiceCall) -> None:
+            for entity_id in self._targets(call):
+                state = target
+                if state is None:
+                    current = self._hub.states.get(entity_id)
+                    on = current is not None and current.state == STATE_ON
+                    state = STATE_OFF if on else STATE_ON
+                self._report(call, entity_id, state, self._attributes(entity_id))
+
+        return handler
+
+    def _number_set(self, call: ServiceCall) -> None:
+        value = call.data["value"]
+        for entity_id in self._targets(call):
+            self._report(call, entity_id, str(value), self._attributes(entity_id))

@@ -1,0 +1,25 @@
+"""The kinds of expectation an `expect:` step may list, by key.
+
+A part of the hub that adds its own (the alerts add `alerts` and `notifications`) puts its
+parser in `expectation_parsers()`; the scenario reader and runner need nothing else.
+"""
+
+from __future__ import annotations
+
+from .base import Expectation, ExpectationParser, Failure, Observation
+from .calls import CallsExpectation, NoCallsExpectation
+from .events import EventsExpectation
+from .states import StatesExpectation
+
+
+def expectation_parsers() -> dict[str, ExpectationParser]:
+    """Every expectation key, and the parser of what is written under it."""
+    return {
+        "calls": CallsExpectation.parse,
+        "no_calls": NoCallsExpectation.parse,
+        "states": StatesExpectation.parse,
+        "events": EventsExpectation.parse,
+    }
+
+
+__all__ = ["Expectation", "ExpectationParser", "Failure", "Observation", "expectation_parsers"]
