@@ -1,0 +1,1 @@
+"""Configuration: YAML loading with line marks, validation with messages for people."""
