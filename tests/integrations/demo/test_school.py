@@ -1,0 +1,66 @@
+"""The school's timetable and what its meter reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from integrations.demo.school import (
+    Load,
+    SchoolSpec,
+    heating_power_w,
+    is_heating_season,
+    is_school_day,
+    scheduled,
+    school_power_w,
+)
+
+ATHENS = ZoneInfo("Europe/Athens")
+THURSDAY = (2026, 1, 15)
+SATURDAY = (2026, 1, 17)
+
+
+def at(day: tuple[int, int, int], hour: int, minute: int = 0) -> datetime:
+    return datetime(*day, hour, minute, tzinfo=ATHENS)
+
+
+def test_the_school_is_occupied_during_lessons_on_a_weekday() -> None:
+    assert not scheduled(Load.OCCUPANCY, at(THURSDAY, 7, 44))
+    assert scheduled(Load.OCCUPANCY, at(THURSDAY, 7, 45))
+    assert scheduled(Load.OCCUPANCY, at(THURSDAY, 14, 29))
+    assert not scheduled(Load.OCCUPANCY, at(THURSDAY, 14, 30))
+
+
+def test_the_school_is_empty_at_the_weekend_and_on_holidays() -> None:
+    assert not scheduled(Load.OCCUPANCY, at(SATURDAY, 10))
+    assert not is_school_day(datetime(2026, 3, 25).date())
+    assert not is_school_day(datetime(2025, 12, 29).date())  # Christmas break, a Monday
+    assert not is_school_day(datetime(2026, 1, 7).date())
+    assert is_school_day(datetime(2026, 1, 8).date())
+
+
+def test_the_caretaker_leaves_lights_and_heating_on_after_the_pupils_go() -> None:
+    afternoon = at(THURSDAY, 14, 45)
+    assert not scheduled(Load.OCCUPANCY, afternoon)
+    assert scheduled(Load.HEATING, afternoon)
+    assert scheduled(Load.LIGHTING, at(THURSDAY, 16, 59))
+    assert not scheduled(Load.LIGHTING, at(THURSDAY, 17, 0))
+    assert not scheduled(Load.HEATING, at(THURSDAY, 15, 0))
+
+
+def test_heating_runs_only_in_the_heating_season() -> None:
+    assert is_heating_season(datetime(2026, 1, 15).date())
+    assert is_heating_season(datetime(2025, 10, 15).date())
+    assert not is_heating_season(datetime(2026, 5, 4).date())
+    assert not scheduled(Load.HEATING, datetime(2026, 5, 4, 10, tzinfo=ATHENS))
+    assert scheduled(Load.LIGHTING, datetime(2026, 5, 4, 10, tzinfo=ATHENS))
+
+
+def test_the_meter_adds_up_the_loads_and_heating_grows_with_the_cold() -> None:
+    spec = SchoolSpec()
+    idle = school_power_w(spec, occupied=False, heating=False, lighting=False, outdoor_c=0.0)
+    assert idle == spec.base_w
+    busy = school_power_w(spec, occupied=True, heating=True, lighting=True, outdoor_c=0.0)
+    assert busy == spec.base_w + spec.occupied_w + spec.lighting_w + heating_power_w(spec, 0.0)
+    assert heating_power_w(spec, -5.0) > heating_power_w(spec, 5.0) > heating_power_w(spec, 25.0)
+    assert heating_power_w(spec, 25.0) == spec.heating_standby_w
