@@ -59,15 +59,17 @@ class KozaniLoader(_Base):
 # libyaml and the pure-Python parser word their errors differently; both are covered.
 _HINTS = (
     ("mapping values are not allowed", "a ':' where no new key can start; quote values that "
-     "contain ': ' or check the indentation of this line"),
-    ("cannot start any token", "tab characters cannot indent YAML; use spaces"),
-    ("did not find expected key", "this line is indented differently from the keys above it"),
-    ("expected <block end>", "this line is indented differently from the keys above it"),
+     "contain ': ', or check the indentation of this line and the ':' on the line above"),
+    ("did not find expected key", "check the indentation and the quotes of this line"),
+    ("expected <block end>", "check the indentation and the quotes of this line"),
+    ("expected '-' indicator", "list items start with '- ' at the same indentation"),
+    ("expected ',' or ']'", "a list written in [ ] is not closed"),
+    ("expected ',' or '}'", "a mapping written in { } is not closed"),
     ("could not find expected ':'", "expected 'key: value' on this line"),
+    ("end of stream", "a quote is not closed"),
     ("found undefined alias", "an alias (*name) refers to an anchor (&name) that is not defined "
      "above it"),
     ("found duplicate anchor", "the same anchor (&name) is defined twice"),
-    ("expected a single document", "a file holds one document; remove the extra '---'"),
     ("maximum nesting depth", "values are nested too deeply"),
 )
 
@@ -90,25 +92,47 @@ def parse_file(path: Path, origin: Mark | None) -> ConfigIssue | tuple[Any, Node
         return loader, loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         loader.dispose()
-        return syntax_issue(file, error)
+        return syntax_issue(file, error, text)
     except yaml.YAMLError as error:
         loader.dispose()
         return ConfigIssue(file, None, f"YAML syntax error: {error}")
 
 
-def syntax_issue(file: str, error: yaml.MarkedYAMLError) -> ConfigIssue:
+def syntax_issue(file: str, error: yaml.MarkedYAMLError, text: str = "") -> ConfigIssue:
     """Describe a YAML syntax error at the line where it was found."""
     mark = error.problem_mark or error.context_mark
     line = None if mark is None else mark.line + 1
     problem = error.problem or "invalid YAML"
+    if "another document" in problem or "single document" in str(error.context):
+        return ConfigIssue(file, line, "YAML syntax error: a second document starts here; a "
+                           "file holds one document: remove the extra '---'")
     message = f"YAML syntax error: {problem}"
     if error.context:
         message += f" ({error.context}"
         if error.context_mark is not None and error.context_mark.line + 1 != line:
             message += f" started at line {error.context_mark.line + 1}"
         message += ")"
+    hint = _hint(problem, _character(text, mark))
+    return ConfigIssue(file, line, f"{message}; {hint}" if hint else message)
+
+
+def _character(text: str, mark: Any) -> str:
+    """Return the character at `mark` in `text`, or nothing."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return str(lines[mark.line][mark.column])
+    return ""
+
+
+def _hint(problem: str, character: str) -> str:
+    if "cannot start any token" in problem:
+        if character == "\t":
+            return "tab characters cannot indent YAML; use spaces"
+        if character:
+            return f"a value cannot start with '{character}'; put the value in quotes"
     for needle, hint in _HINTS:
         if needle in problem:
-            message += f"; {hint}"
-            break
-    return ConfigIssue(file, line, message)
+            return hint
+    return ""
