@@ -1,0 +1,68 @@
+"""Which states and events are recorded: include/exclude by domain, entity id, glob, event type.
+
+The rules, in order: an entity named in `exclude.entities` is not recorded; one named in
+`include.entities` is; one matching an exclude domain or glob is not; when the include list
+names domains or globs, only entities matching one of them are recorded; otherwise all are.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from .config import FilterConfig
+
+
+def _globs(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
+class EntityFilter:
+    """Decides, once per entity id (cached), whether its states are recorded."""
+
+    def __init__(self, include: FilterConfig, exclude: FilterConfig) -> None:
+        self._include_ids = frozenset(include.entities)
+        self._exclude_ids = frozenset(exclude.entities)
+        self._include_domains = frozenset(include.domains)
+        self._exclude_domains = frozenset(exclude.domains)
+        self._include_globs = _globs(include.entity_globs)
+        self._exclude_globs = _globs(exclude.entity_globs)
+        self._narrowed = bool(include.domains or include.entity_globs or include.entities)
+        self._cache: dict[str, bool] = {}
+
+    def __call__(self, entity_id: str) -> bool:
+        cached = self._cache.get(entity_id)
+        if cached is None:
+            cached = self._cache[entity_id] = self._decide(entity_id)
+        return cached
+
+    def _decide(self, entity_id: str) -> bool:
+        if entity_id in self._exclude_ids:
+            return False
+        if entity_id in self._include_ids:
+            return True
+        domain = entity_id.partition(".")[0]
+        if domain in self._exclude_domains:
+            return False
+        if self._exclude_globs is not None and self._exclude_globs.match(entity_id):
+            return False
+        if not self._narrowed:
+            return True
+        if domain in self._include_domains:
+            return True
+        return self._include_globs is not None and self._include_globs.match(entity_id) is not None
+
+
+class EventFilter:
+    """Decides whether events of a type (other than state changes) are recorded."""
+
+    def __init__(self, include: FilterConfig, exclude: FilterConfig) -> None:
+        self._include = frozenset(include.event_types)
+        self._exclude = frozenset(exclude.event_types)
+
+    def __call__(self, event_type: str) -> bool:
+        if event_type in self._exclude:
+            return False
+        return not self._include or event_type in self._include

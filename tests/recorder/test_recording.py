@@ -1,0 +1,127 @@
+"""States, events and rule runs reach the database, filtered as configured, cheaply."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kozani_hub.core.clock import SimulatedClock
+from kozani_hub.hub import Hub
+from kozani_hub.recorder import Recorder, RuleRun
+
+from tests.recorder.conftest import START, StartHub
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+async def test_states_are_written_with_shared_attributes(
+    hub_and_recorder: tuple[Hub, Recorder], clock: SimulatedClock
+) -> None:
+    hub, recorder = hub_and_recorder
+    for level in range(50):
+        hub.states.set("sensor.tank_3_level", level / 10, {"unit_of_measurement": "m"})
+        await clock.advance(10)
+    await recorder.flush()
+
+    history = await recorder.history.states(["sensor.tank_3_level"], START)
+    assert [s.state for s in history["sensor.tank_3_level"]] == [str(i / 10) for i in range(50)]
+    assert history["sensor.tank_3_level"][7].attributes == {"unit_of_measurement": "m"}
+    assert history["sensor.tank_3_level"][7].last_updated == START + timedelta(seconds=70)
+    # Fifty rows share one attribute row.
+    assert rows(recorder.path, "SELECT COUNT(*) FROM state_attributes") == [(1,)]
+
+
+async def test_the_database_is_in_wal_mode_in_the_config_dir(
+    hub_and_recorder: tuple[Hub, Recorder], tmp_path: Path
+) -> None:
+    _, recorder = hub_and_recorder
+    assert recorder.path == tmp_path / "kozani.db"
+    assert rows(recorder.path, "PRAGMA journal_mode") == [("wal",)]
+    assert recorder.status.on_disk
+
+
+async def test_include_and_exclude(start_hub: StartHub, clock: SimulatedClock) -> None:
+    hub, recorder = await start_hub(
+        clock,
+        include={"domains": ["sensor", "light"], "entities": ["switch.pump_2"]},
+        exclude={"entity_globs": ["sensor.*_rssi"], "event_types": ["noisy"]},
+    )
+    for entity_id in (
+        "sensor.tank_level",
+        "sensor.lamp_7_rssi",
+        "light.dimokratias_01",
+        "switch.pump_1",
+        "switch.pump_2",
+    ):
+        hub.states.set(entity_id, "1")
+    hub.bus.fire("noisy", {"x": 1})
+    hub.bus.fire("sos_pressed", {"resident": "r12"})
+    await clock.advance(1)
+
+    recorded = await recorder.history.states(
+        [
+            "sensor.tank_level",
+            "sensor.lamp_7_rssi",
+            "light.dimokratias_01",
+            "switch.pump_1",
+            "switch.pump_2",
+        ],
+        START,
+    )
+    assert sorted(recorded) == ["light.dimokratias_01", "sensor.tank_level", "switch.pump_2"]
+    events = await recorder.history.events(START)
+    assert [e.event_type for e in events if e.event_type in ("noisy", "sos_pressed")] == [
+        "sos_pressed"
+    ]
+    assert events[-1].data == {"resident": "r12"}
+
+
+async def test_rule_runs_are_kept(
+    hub_and_recorder: tuple[Hub, Recorder], clock: SimulatedClock
+) -> None:
+    hub, recorder = hub_and_recorder
+    recorder.record_rule_run(
+        RuleRun(
+            run_id="r1",
+            rule_id="dimokratias_midnight_dim",
+            started=clock.now(),
+            finished=clock.now() + timedelta(seconds=2),
+            outcome="finished",
+            trigger="time 00:00:00",
+            summary={"actions": [{"action": "light.turn_on", "result": "ok"}]},
+        )
+    )
+    runs = await recorder.history.rule_runs(START, START + timedelta(hours=1))
+    assert [(r.rule_id, r.outcome) for r in runs] == [("dimokratias_midnight_dim", "finished")]
+    assert runs[0].summary["actions"][0]["result"] == "ok"
+
+
+async def test_a_full_queue_drops_with_one_warning(
+    start_hub: StartHub, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    hub, recorder = await start_hub(clock, queue_max=100)
+    longest = 0
+    with caplog.at_level(logging.INFO, "kozani_hub.recorder"):
+        # The loop does not yield here, so the writer cannot always keep up.
+        for i in range(20_000):
+            hub.states.set("sensor.flood", i)
+            longest = max(longest, recorder.status.queued)
+        await recorder.flush()
+    status = recorder.status
+    assert longest <= 100
+    assert status.dropped > 0
+    full = [r for r in caplog.records if "queue is full" in r.getMessage()]
+    assert len(full) == 1
+    assert "dropped from history" in full[0].getMessage()
+    recorded = await recorder.history.states(["sensor.flood"], START, include_start=False)
+    assert len(recorded["sensor.flood"]) + status.dropped == 20_000
