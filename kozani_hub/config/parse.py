@@ -62,6 +62,8 @@ _HINTS = (
      "contain ': ', or check the indentation of this line and the ':' on the line above"),
     ("did not find expected key", "check the indentation and the quotes of this line"),
     ("expected <block end>", "check the indentation and the quotes of this line"),
+    ("expected <document start>", "check the indentation of this line: it fits under no key "
+     "above it"),
     ("expected '-' indicator", "list items start with '- ' at the same indentation"),
     ("expected ',' or ']'", "a list written in [ ] is not closed"),
     ("expected ',' or '}'", "a mapping written in { } is not closed"),
