@@ -44,6 +44,9 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
             if readonly:
                 conn.execute("PRAGMA query_only = 1")
             else:
+                if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                    # Before the file has pages: lets a purge hand space back a bit at a time.
+                    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     _LOGGER.warning("%s: WAL mode refused (journal mode is %s)", path, mode)
@@ -66,9 +69,6 @@ def _previous_run_clean(conn: sqlite3.Connection) -> bool:
 def _open_checked(path: str, now_ts: float) -> tuple[sqlite3.Connection, int, int]:
     conn = connect(path)
     try:
-        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
-            # Set before the first table exists: lets purge hand space back a little at a time.
-            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         try:
             version = current_version(conn)
         except SchemaError as err:

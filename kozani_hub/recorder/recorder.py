@@ -100,6 +100,7 @@ class Recorder:
         self._announce(report)
         self._restore_states()
         self._undo.append(self.hub.bus.listen(MATCH_ALL, self._on_event))
+        self._record_current_states()
         self._undo.append(
             self.hub.services.register(
                 "recorder", "purge", self._purge_service, PurgeData, "Delete old history now"
@@ -215,6 +216,12 @@ class Recorder:
                 self._queue.put((Kind.STATE, event, flags))
         elif self._event_filter(event.event_type):
             self._queue.put((Kind.EVENT, event))
+
+    def _record_current_states(self) -> None:
+        """Record the states integrations set up before the recorder started."""
+        for state in self.hub.states.all():
+            data = {"entity_id": state.entity_id, "old_state": None, "new_state": state}
+            self._on_event(Event(EVENT_STATE_CHANGED, data, state.last_updated, state.context))
 
     def _flags_for(self, entity_id: str) -> int:
         flags = RECORD if self._entity_filter(entity_id) else 0

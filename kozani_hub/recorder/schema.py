@@ -91,6 +91,7 @@ CREATE TABLE statistics_meta (
     unit TEXT,
     has_mean INTEGER NOT NULL,
     has_sum INTEGER NOT NULL,
+    state_class TEXT,
     name TEXT
 );
 CREATE TABLE statistics_short_term (

@@ -29,9 +29,14 @@ async def start_hub(tmp_path: Path) -> AsyncIterator[StartHub]:
     started: list[tuple[Hub, Recorder]] = []
 
     async def start(
-        clock: SimulatedClock | None = None, config_dir: Path = tmp_path, **config: Any
+        clock: SimulatedClock | None = None,
+        config_dir: Path = tmp_path,
+        before_start: Callable[[Hub], object] | None = None,
+        **config: Any,
     ) -> tuple[Hub, Recorder]:
         hub = Hub(clock=clock or SimulatedClock(START), config_dir=config_dir)
+        if before_start is not None:
+            before_start(hub)
         recorder = Recorder(hub, RecorderConfig(**config))
         hub.add_component(recorder)
         await hub.start()
@@ -47,3 +52,10 @@ async def start_hub(tmp_path: Path) -> AsyncIterator[StartHub]:
 @pytest.fixture
 async def hub_and_recorder(start_hub: StartHub, clock: SimulatedClock) -> tuple[Hub, Recorder]:
     return await start_hub(clock)
+
+
+async def crash(hub: Hub, recorder: Recorder) -> None:
+    """Stop the hub as a crash would: the recorder does not get to say it ended cleanly."""
+    await recorder.simulate_crash()
+    hub.components.remove(recorder)
+    await hub.stop()

@@ -12,7 +12,6 @@ import pytest
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.hub import Hub
 from kozani_hub.recorder import Recorder, RuleRun
-
 from tests.recorder.conftest import START, StartHub
 
 
@@ -89,7 +88,7 @@ async def test_include_and_exclude(start_hub: StartHub, clock: SimulatedClock) -
 async def test_rule_runs_are_kept(
     hub_and_recorder: tuple[Hub, Recorder], clock: SimulatedClock
 ) -> None:
-    hub, recorder = hub_and_recorder
+    _hub, recorder = hub_and_recorder
     recorder.record_rule_run(
         RuleRun(
             run_id="r1",

@@ -33,6 +33,7 @@ class SensorInfo:
     state_class: str
     unit: str | None
     name: str | None = None
+    present: bool = True  # False: known from earlier runs only
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Compiler:
         self.sensors = sensors
         self._attrs: dict[int, dict[str, Any]] = {}
         self._warned: set[tuple[str, str | None]] = set()
+        self._current_start = -math.inf
         self._uptime = self._load_uptime()
 
     def _load_uptime(self) -> list[tuple[float, float]]:
@@ -83,6 +85,7 @@ class Compiler:
             "ORDER BY run_id"
         ).fetchall()
         spans = [(float(a), float(b)) for a, b, _ in rows]
+        self._current_start = spans[-1][0] if spans else -math.inf
         if spans:  # the current run is alive by definition
             spans[-1] = (spans[-1][0], math.inf)
         return spans
@@ -97,7 +100,8 @@ class Compiler:
         if not self.hub_was_up(start, end):
             return
         for sensor in self.sensors:
-            self._compile_sensor(sensor, start, end)
+            if sensor.present or start < self._current_start:
+                self._compile_sensor(sensor, start, end)
 
     def _compile_sensor(self, sensor: SensorInfo, start: float, end: float) -> None:
         meta = self._statistics_meta(sensor)
@@ -135,23 +139,23 @@ class Compiler:
 
     def _statistics_meta(self, sensor: SensorInfo) -> tuple[int, str | None] | None:
         row = self.conn.execute(
-            "SELECT metadata_id, unit, has_mean, has_sum FROM statistics_meta "
-            "WHERE statistic_id = ?",
+            "SELECT metadata_id, unit, state_class FROM statistics_meta WHERE statistic_id = ?",
             (sensor.entity_id,),
         ).fetchone()
         has_mean = int(sensor.state_class == MEASUREMENT)
         has_sum = int(sensor.state_class in SUM_CLASSES)
         if row is None:
             cursor = self.conn.execute(
-                "INSERT INTO statistics_meta (statistic_id, source, unit, has_mean, has_sum, name) "
-                "VALUES (?, 'recorder', ?, ?, ?, ?)",
-                (sensor.entity_id, sensor.unit, has_mean, has_sum, sensor.name),
+                "INSERT INTO statistics_meta (statistic_id, source, unit, has_mean, has_sum, "
+                "state_class, name) VALUES (?, 'recorder', ?, ?, ?, ?, ?)",
+                (sensor.entity_id, sensor.unit, has_mean, has_sum, sensor.state_class, sensor.name),
             )
             return int(cursor.lastrowid or 0), sensor.unit
-        if (row[2], row[3]) != (has_mean, has_sum):
+        if row[2] != sensor.state_class:
             self.conn.execute(
-                "UPDATE statistics_meta SET has_mean = ?, has_sum = ? WHERE metadata_id = ?",
-                (has_mean, has_sum, row[0]),
+                "UPDATE statistics_meta SET has_mean = ?, has_sum = ?, state_class = ? "
+                "WHERE metadata_id = ?",
+                (has_mean, has_sum, sensor.state_class, row[0]),
             )
         return int(row[0]), row[1]
 
@@ -285,6 +289,20 @@ def _measurement(
     return mean, min(values), max(values)
 
 
+def _known_elsewhere(conn: sqlite3.Connection, sensors: Sequence[SensorInfo]) -> list[SensorInfo]:
+    """Sensors with statistics that the hub does not show now (a meter whose integration has
+    not come up yet): their last periods before a restart are compiled all the same."""
+    present = {s.entity_id for s in sensors}
+    return [
+        SensorInfo(statistic_id, state_class, unit, name, present=False)
+        for statistic_id, state_class, unit, name in conn.execute(
+            "SELECT statistic_id, state_class, unit, name FROM statistics_meta "
+            "WHERE state_class IS NOT NULL"
+        )
+        if statistic_id not in present
+    ]
+
+
 def last_compiled(conn: sqlite3.Connection) -> float | None:
     row = conn.execute("SELECT MAX(start_ts) FROM statistics_runs").fetchone()
     return None if row[0] is None else float(row[0])
@@ -303,7 +321,7 @@ def compile_missing(
         period = floor_period(float(first))
     else:
         period = done + SHORT
-    compiler = Compiler(conn, sensors)
+    compiler = Compiler(conn, [*sensors, *_known_elsewhere(conn, sensors)])
     while period + SHORT <= until:
         compiler.compile_short(period)
         end = period + SHORT
