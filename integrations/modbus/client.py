@@ -9,7 +9,6 @@ retry and when to reconnect, on the hub's clock.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -214,10 +213,11 @@ class ModbusClient:
                 await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         except TimeoutError:
             pass
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        finally:
+            if not task.done():
+                task.cancel()
+                task.add_done_callback(_consume)
+        if not task.done() or task.cancelled():
             if fault.done():
                 raise fault.result()
             if self._rx_since_send:
@@ -288,6 +288,12 @@ class ModbusClient:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Collect the outcome of an abandoned request, so asyncio does not report it as lost."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _plausible_mbap(data: bytes) -> bool:

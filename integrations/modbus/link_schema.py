@@ -42,6 +42,8 @@ from .schema import (
     SensorConfig,
     SwitchConfig,
     fail,
+    problem,
+    raise_all,
     slugify,
 )
 
@@ -159,17 +161,23 @@ class ModbusConfig(RootModel[tuple[LinkConfig, ...]]):
     def _unique(self) -> Self:
         links: dict[str, int] = {}
         owners: dict[str, str] = {}
+        problems = []
         for i, link in enumerate(self.root):
             if link.name in links:
-                fail((i, "name"), f"link name {link.name!r} is already used by link "
-                     f"{links[link.name] + 1}; link names must be unique", link.name)
-            links[link.name] = i
+                problems.append(problem(
+                    (i, "name"), f"link name {link.name!r} is already used by link "
+                    f"{links[link.name] + 1}; link names must be unique", link.name,
+                ))
+            links.setdefault(link.name, i)
             for key, j, entity_id, what in _entity_ids(link):
                 if entity_id in owners:
-                    fail((i, key, j, "name"), f"{what} makes entity id {entity_id}, which "
-                         f"{owners[entity_id]} already has; entity ids come from names, "
-                         "so rename one", entity_id)
-                owners[entity_id] = f"{what} of link {link.name!r}"
+                    problems.append(problem(
+                        (i, key, j, "name"), f"{what} makes entity id {entity_id}, which "
+                        f"{owners[entity_id]} already has; entity ids come from names, so "
+                        "rename one", entity_id,
+                    ))
+                owners.setdefault(entity_id, f"{what} of link {link.name!r}")
+        raise_all(problems)
         return self
 
     @property

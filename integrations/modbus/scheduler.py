@@ -99,6 +99,7 @@ class LinkScheduler:
         self._wakeup = asyncio.Event()
         self._next_send = 0.0
         self._silent = 0
+        self._logged_fault: tuple[str, int] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._reconnector: asyncio.Task[None] | None = None
         self._state_listeners: list[Callable[[LinkState], None]] = []
@@ -184,7 +185,7 @@ class LinkScheduler:
             try:
                 result = await job.request(self.client)
             except ModbusExceptionResponse as err:
-                self._silent = 0
+                self._answered()
                 self._failed(job, err)
             except ModbusError as err:
                 self._failed(job, err)
@@ -192,7 +193,7 @@ class LinkScheduler:
                 _LOGGER.exception("Modbus link %s: request failed unexpectedly", self.name)
                 self._settle(job, error=ModbusError(f"unexpected {type(err).__name__}: {err}"))
             else:
-                self._silent = 0
+                self._answered()
                 self._settle(job, result=result)
             finally:
                 self._count(job)
@@ -233,16 +234,36 @@ class LinkScheduler:
         else:
             self.stats.failures += 1
             self._settle(job, error=err)
-        if isinstance(err, ModbusConnectionLost) or not self.client.connected:
+        if isinstance(err, ModbusConnectionLost):
             self._lost(err)
+        elif not self.client.connected:
+            # Dropped on purpose after garbage or silence; the device fault is logged already.
+            self._lost(err, quiet=True)
 
-    def _lost(self, err: ModbusError) -> None:
+    def _lost(self, err: ModbusError, *, quiet: bool = False) -> None:
         """The connection is gone: reopen it (at once, then with backoff)."""
         if self.state is LinkState.STOPPED or self._reconnector is not None:
             return
-        _LOGGER.warning("Modbus link %s: %s; reconnecting", self.name, err)
+        if quiet:
+            _LOGGER.debug("Modbus link %s: reopening the connection after: %s", self.name, err)
+        else:
+            self._warn(err, "reconnecting")
         self.last_error = err
         self._begin_connecting()
+
+    def _warn(self, err: ModbusError, action: str) -> None:
+        """Log a link fault once; the same fault again, until the link answers, is debug."""
+        if err.key == self._logged_fault:
+            _LOGGER.debug("Modbus link %s: %s; %s", self.name, err, action)
+            return
+        self._logged_fault = err.key
+        _LOGGER.warning("Modbus link %s: %s; %s", self.name, err, action)
+
+    def _answered(self) -> None:
+        self._silent = 0
+        if self._logged_fault is not None:
+            self._logged_fault = None
+            _LOGGER.info("Modbus link %s answers again", self.name)
 
     @staticmethod
     def _settle(job: _Job, *, result: Any = None, error: BaseException | None = None) -> None:
@@ -273,8 +294,7 @@ class LinkScheduler:
             try:
                 await self.client.connect()
             except ModbusError as err:
-                if self.last_error is None or self.last_error.key != err.key:
-                    _LOGGER.warning("Modbus link %s: %s; retrying with backoff", self.name, err)
+                self._warn(err, "retrying with backoff")
                 self.last_error = err
                 self._set_state(LinkState.DOWN)
                 self._fail_queued(self._down_error())
@@ -286,9 +306,6 @@ class LinkScheduler:
         self.stats.connects += 1
         if self.timing.delay_after_connect > 0:
             await self.clock.sleep(self.timing.delay_after_connect)
-        if self.last_error is not None:
-            _LOGGER.info("Modbus link %s: connected to %s again", self.name,
-                         self.client.params.describe())
         self.last_error = None
         self._next_send = self.clock.monotonic()
         self._set_state(LinkState.UP)

@@ -24,13 +24,21 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def problem(field: str | tuple[str | int, ...], message: str, value: Any = None) -> InitErrorDetails:
+    """A validation problem located at `field` of the model being validated."""
+    loc = (field,) if isinstance(field, str) else field
+    return InitErrorDetails(type=PydanticCustomError("modbus", message), loc=loc, input=value)
+
+
 def fail(field: str | tuple[str | int, ...], message: str, value: Any = None) -> NoReturn:
     """Raise a validation error located at `field` of the model being validated."""
-    loc = (field,) if isinstance(field, str) else field
-    raise ValidationError.from_exception_data(
-        "modbus",
-        [InitErrorDetails(type=PydanticCustomError("modbus", message), loc=loc, input=value)],
-    )
+    raise ValidationError.from_exception_data("modbus", [problem(field, message, value)])
+
+
+def raise_all(problems: list[InitErrorDetails]) -> None:
+    """Raise every problem at once, each at its own place (nothing happens for none)."""
+    if problems:
+        raise ValidationError.from_exception_data("modbus", problems)
 
 
 def _address(value: Any) -> Any:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kozani_hub.core.services import ServiceCall, ServiceError, ServiceRegistry
 
+from .errors import ModbusError
 from .link import ModbusLink
 
 DOMAIN = "modbus"
@@ -53,12 +54,18 @@ def register_services(
     async def write_register(call: ServiceCall) -> None:
         link, data = find(call)
         values = data.value if isinstance(data.value, list) else [data.value]
-        await link.write_registers(data.device_id, data.address, [int(v) for v in values])
+        try:
+            await link.write_registers(data.device_id, data.address, [int(v) for v in values])
+        except ModbusError as err:
+            raise ServiceError(f"{call.name} on link {link.name!r}: {err}") from err
 
     async def write_coil(call: ServiceCall) -> None:
         link, data = find(call)
         values = data.value if isinstance(data.value, list) else [data.value]
-        await link.write_coils(data.device_id, data.address, [bool(v) for v in values])
+        try:
+            await link.write_coils(data.device_id, data.address, [bool(v) for v in values])
+        except ModbusError as err:
+            raise ServiceError(f"{call.name} on link {link.name!r}: {err}") from err
 
     return [
         services.register(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .codec import DataType, Value, decode, encode, is_finite
+from .codec import DataType, Value, apply_swap, decode, encode, is_finite
 from .schema import NumberConfig, SensorConfig, ValueLayout
 
 #: Significant digits a reading can carry: float32 has about 7, the rest about 15.
@@ -37,12 +37,22 @@ def _round(value: int | float, layout: ValueLayout) -> int | float:
         DataType.FLOAT32, DataType.FLOAT64) else value
 
 
+def is_nan_value(config: SensorConfig, registers: Sequence[int]) -> bool:
+    """Whether the registers hold the device's 'no reading' marker.
+
+    Manuals print it as the register bits (0x8000) or as the value (-32768); both match.
+    """
+    if config.nan_value is None:
+        return False
+    swapped = apply_swap(registers, config.swap)
+    bits = int.from_bytes(b"".join(r.to_bytes(2, "big") for r in swapped), "big")
+    return config.nan_value in (bits, decode(registers, config.data_type, config.swap))
+
+
 def sensor_value(config: SensorConfig, registers: Sequence[int]) -> Value | None:
     """What a sensor shows for `registers`: None (unknown) for `nan_value` or NaN."""
-    if config.nan_value is not None:
-        raw = decode(registers, config.data_type, config.swap)
-        if raw == config.nan_value:
-            return None
+    if is_nan_value(config, registers):
+        return None
     value = scaled(config, registers)
     if isinstance(value, str) or value is None:
         return value
