@@ -2,11 +2,14 @@
 
 Levels are integrated exactly over piecewise-constant flows: between two reports, demand only
 changes on the local hour, so `Tank.advance` splits the interval at hour boundaries and the
-level does not depend on how often it is reported.
+level does not depend on how often it is reported. For the same reason the moment a level
+reaches a given height can be computed in advance (`Tank.seconds_to_reach`), so a level
+transmitter need only be woken when its reading will change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -106,3 +109,28 @@ class Tank:
             self.volume_m3 = max(0.0, min(self.spec.capacity_m3, volume))
             moment += timedelta(seconds=step)
             remaining -= step
+
+    def seconds_to_reach(
+        self, levels: Iterable[float], start: datetime, tz: tzinfo, horizon: float
+    ) -> float | None:
+        """Seconds from `start` until the level first reaches one of `levels` (metres),
+        if nothing else changes; None if it does not within `horizon` seconds."""
+        targets = [level * self.spec.area_m2 for level in levels]
+        volume = self.volume_m3
+        moment = start.astimezone(UTC)
+        elapsed = 0.0
+        while elapsed < horizon:
+            local = moment.astimezone(tz)
+            into_hour = local.minute * 60 + local.second + local.microsecond / 1e6
+            step = min(horizon - elapsed, 3600.0 - into_hour)
+            flow = self.net_flow_m3h(local.hour) / 3600
+            if flow > 0:
+                ahead = [t - volume for t in targets if t > volume]
+            else:
+                ahead = [volume - t for t in targets if t < volume]
+            if flow != 0 and ahead and min(ahead) / abs(flow) <= step:
+                return elapsed + min(ahead) / abs(flow)
+            volume = max(0.0, min(self.spec.capacity_m3, volume + flow * step))
+            moment += timedelta(seconds=step)
+            elapsed += step
+        return None

@@ -72,3 +72,14 @@ def test_float_switches_start_a_pump_low_and_stop_it_high() -> None:
     assert float_switch(HIGH_SWITCH + 0.01, pump_on=True) is False
     assert float_switch(0.6, pump_on=True) is None
     assert float_switch(0.6, pump_on=False) is None
+
+
+def test_the_moment_a_level_is_reached_is_known_in_advance() -> None:
+    tank = Tank(NORTH, level_m=3.0)
+    start = at(7, 30)
+    seconds = tank.seconds_to_reach([2.7, 3.5], start, ATHENS, horizon=4 * 3600)
+    assert seconds is not None
+    tank.advance(start, seconds, ATHENS)
+    assert seconds > 1800  # across the 08:00 change of demand
+    assert tank.level_m == pytest.approx(2.7)
+    assert tank.seconds_to_reach([3.5], start, ATHENS, horizon=4 * 3600) is None

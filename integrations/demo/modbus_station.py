@@ -1,0 +1,122 @@
+"""The water station served over Modbus TCP, as the PLC of a pumping station would serve it.
+
+With `modbus:` in the demo's configuration the tanks and pumps are not entities of the demo:
+they sit in the registers of one device (unit) on a loopback Modbus server, and the hub's
+`modbus` integration reads them like real equipment. Register map of the unit, tank `i` being
+0 for north and 1 for south:
+
+    input register  i   level of tank i in millimetres (uint16)
+    coil            i   run command of pump i (write 1 to start, 0 to stop)
+    discrete input  i   pump i running (feedback)
+
+A client writing a coil starts or stops the pump in the simulation; the float switches and
+the simulation write the same coil and feedback bit, so a poll always sees the truth.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from integrations.modbus.client import Table
+from integrations.modbus.simulator import ModbusSimulator, WriteEvent
+from kozani_hub.core.context import Context
+from kozani_hub.entities import Entity
+
+from .config import ModbusServer
+from .water import Tank
+from .water_station import WaterStation
+
+_LOGGER = logging.getLogger(__name__)
+
+LEVEL_REGISTER = 0
+PUMP_COIL = 0
+REGISTERS_PER_TABLE = 32
+MAX_LEVEL_MM = 0xFFFF
+
+
+def level_mm(tank: Tank) -> int:
+    return max(0, min(MAX_LEVEL_MM, round(tank.level_m * 1000)))
+
+
+class ModbusWaterOutput:
+    """Tank levels and pump states in the registers of one simulated unit."""
+
+    def __init__(self, station: WaterStation, sim: ModbusSimulator, unit: int) -> None:
+        self._station = station
+        self._keys = list(station.tanks)
+        self._unit = unit
+        self._bank = sim.device(unit)
+        self._unsubscribe = sim.on_write(self._on_write)
+        for tank in station.tanks.values():
+            self.show_level(tank)
+            self._show_pump_bits(tank)
+
+    def entities(self) -> list[Entity]:
+        return []
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    def index(self, tank: Tank) -> int:
+        return self._keys.index(tank.spec.key)
+
+    def show_level(self, tank: Tank) -> None:
+        self._bank.set_input(LEVEL_REGISTER + self.index(tank), level_mm(tank))
+
+    def show_pump(self, tank: Tank, context: Context) -> None:
+        self._show_pump_bits(tank)
+
+    def _show_pump_bits(self, tank: Tank) -> None:
+        self._bank.set_coil(PUMP_COIL + self.index(tank), tank.pump_on)
+        self._bank.set_discrete(PUMP_COIL + self.index(tank), tank.pump_on)
+
+    def _on_write(self, event: WriteEvent) -> None:
+        if event.device_id != self._unit or event.table is not Table.COIL:
+            return
+        for offset, value in enumerate(event.values):
+            index = event.address + offset - PUMP_COIL
+            if 0 <= index < len(self._keys):
+                self._station.set_pump(
+                    self._keys[index], bool(value), Context(origin="device"), reason="Modbus write"
+                )
+
+
+class ModbusStation:
+    """The loopback server and the registers it serves; `stop()` undoes `start()`."""
+
+    def __init__(self, station: WaterStation, config: ModbusServer) -> None:
+        self._station = station
+        self.config = config
+        self.server = ModbusSimulator(
+            [config.unit], size=REGISTERS_PER_TABLE, host=config.host, port=config.port
+        )
+        self.output: ModbusWaterOutput | None = None
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    async def start(self) -> ModbusWaterOutput:
+        await self.server.start()
+        self.output = ModbusWaterOutput(self._station, self.server, self.config.unit)
+        tanks = len(self._station.tanks)
+        _LOGGER.info(
+            "Demo water station served over Modbus TCP on %s:%d, unit %d: input registers "
+            "%d-%d tank levels in mm, coils %d-%d pump commands, discrete inputs %d-%d running",
+            self.config.host,
+            self.server.port,
+            self.config.unit,
+            LEVEL_REGISTER,
+            LEVEL_REGISTER + tanks - 1,
+            PUMP_COIL,
+            PUMP_COIL + tanks - 1,
+            PUMP_COIL,
+            PUMP_COIL + tanks - 1,
+        )
+        return self.output
+
+    async def stop(self) -> None:
+        if self.output is not None:
+            self.output.close()
+            self.output = None
+        await self.server.stop()
