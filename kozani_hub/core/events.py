@@ -27,7 +27,7 @@ class Event:
     """Something that happened: a type, its data, when, and the context that caused it."""
 
     event_type: str
-    data: Mapping[str, Any] = field(default=_EMPTY)
+    data: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     time_fired: datetime | None = None
     context: Context = field(default_factory=Context)
 

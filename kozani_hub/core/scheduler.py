@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from apscheduler.triggers.cron import CronTrigger
@@ -53,8 +53,7 @@ class Job:
     def _fire(self) -> None:
         fired_at = self.next_run
         if self._trigger is not None and fired_at is not None:
-            nxt = self._trigger.get_next_fire_time(fired_at, fired_at + timedelta(microseconds=1))
-            self._arm(nxt)
+            self._arm(_following(self._trigger, fired_at))
         else:
             self.next_run = None
         try:
@@ -120,6 +119,27 @@ class Scheduler:
 
     def next_fire_time(self, trigger: FireTimeTrigger, after: datetime) -> datetime | None:
         return trigger.get_next_fire_time(None, after.astimezone(self.tz))
+
+
+def _following(trigger: FireTimeTrigger, fired_at: datetime) -> datetime | None:
+    """The fire time after `fired_at`, strictly later in absolute time.
+
+    In the autumn hour that repeats, a calendar schedule runs once: a next time that has the
+    same wall-clock reading as the one just run (the repeated 03:30) is skipped.
+    """
+    probe = fired_at + timedelta(microseconds=1)
+    for _ in range(8):
+        nxt = trigger.get_next_fire_time(fired_at, probe)
+        if nxt is None:
+            return None
+        later = nxt.astimezone(UTC) > fired_at.astimezone(UTC)
+        repeated = isinstance(trigger, CronTrigger) and nxt.replace(
+            tzinfo=None
+        ) == fired_at.astimezone(nxt.tzinfo).replace(tzinfo=None)
+        if later and not repeated:
+            return nxt
+        probe = max(probe, nxt.astimezone(UTC)) + timedelta(seconds=1)
+    return None
 
 
 def _name_of(callback: JobCallback) -> str:

@@ -43,7 +43,7 @@ class ServiceCall:
 
     domain: str
     service: str
-    data: Mapping[str, Any] = field(default=_EMPTY)
+    data: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     entity_ids: tuple[str, ...] = ()
     context: Context = field(default_factory=Context)
     model: BaseModel | None = None

@@ -49,7 +49,7 @@ class State:
 
     entity_id: str
     state: str
-    attributes: Mapping[str, Any] = field(default=_EMPTY)
+    attributes: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     last_changed: datetime | None = None
     last_updated: datetime | None = None
     context: Context = field(default_factory=Context)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+
+from kozani_hub.core.clock import SimulatedClock
+from kozani_hub.core.events import EVENT_STATE_CHANGED, Event
+from kozani_hub.core.states import InvalidEntityId, State, valid_entity_id
+from kozani_hub.hub import Hub
+
+
+async def test_set_fires_state_changed_with_old_and_new(hub: Hub) -> None:
+    events: list[Event] = []
+    hub.bus.listen(EVENT_STATE_CHANGED, events.append)
+    hub.states.set("sensor.tank_north_level", 2.5, {"unit_of_measurement": "m"})
+    hub.states.set("sensor.tank_north_level", 2.4, {"unit_of_measurement": "m"})
+    assert [e.data["new_state"].state for e in events] == ["2.5", "2.4"]
+    assert events[0].data["old_state"] is None
+    assert events[1].data["old_state"].state == "2.5"
+
+
+async def test_state_is_immutable(hub: Hub) -> None:
+    state = hub.states.set("light.dimokratias_01", "on", {"brightness": 128})
+    with pytest.raises(AttributeError):
+        state.state = "off"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        state.attributes["brightness"] = 1  # type: ignore[index]
+
+
+async def test_last_changed_moves_only_when_the_state_string_changes(
+    hub: Hub, clock: SimulatedClock
+) -> None:
+    first = hub.states.set("light.dimokratias_01", "on", {"brightness": 128})
+    await clock.advance(60)
+    second = hub.states.set("light.dimokratias_01", "on", {"brightness": 64})
+    assert second.last_changed == first.last_changed
+    assert second.last_updated == clock.now()
+    await clock.advance(60)
+    third = hub.states.set("light.dimokratias_01", "off")
+    assert third.last_changed == clock.now()
+
+
+async def test_identical_set_is_not_an_event_unless_forced(hub: Hub) -> None:
+    events: list[Event] = []
+    hub.bus.listen(EVENT_STATE_CHANGED, events.append)
+    hub.states.set("switch.pump_north_1", "on")
+    hub.states.set("switch.pump_north_1", "on")
+    assert len(events) == 1
+    hub.states.set("switch.pump_north_1", "on", force_update=True)
+    assert len(events) == 2
+
+
+async def test_track_reaches_only_listeners_of_that_entity(hub: Hub) -> None:
+    north: list[str] = []
+    south: list[str] = []
+    unsub = hub.states.track(["sensor.north"], lambda e: north.append(e.data["new_state"].state))
+    hub.states.track(["sensor.south"], lambda e: south.append(e.data["new_state"].state))
+    hub.states.set("sensor.north", 1)
+    hub.states.set("sensor.south", 2)
+    unsub()
+    hub.states.set("sensor.north", 3)
+    assert north == ["1"]
+    assert south == ["2"]
+
+
+@pytest.mark.parametrize(
+    "entity_id",
+    [
+        "Light.x",
+        "light",
+        "light.",
+        ".x",
+        "light.x__y",
+        "light._x",
+        "light.x_",
+        "light.x-y",
+        "light.x.y",
+    ],
+)
+async def test_invalid_entity_ids_are_refused_with_an_explanation(hub: Hub, entity_id: str) -> None:
+    assert not valid_entity_id(entity_id)
+    with pytest.raises(InvalidEntityId, match="domain.object_id"):
+        hub.states.set(entity_id, "on")
+
+
+async def test_values_become_home_assistant_state_strings(hub: Hub) -> None:
+    assert hub.states.set("sensor.a", None).state == "unknown"
+    assert hub.states.set("binary_sensor.b", True).state == "on"
+    assert hub.states.set("sensor.c", 21.5).state == "21.5"
+    with pytest.raises(ValueError, match="255"):
+        hub.states.set("sensor.d", "x" * 300)
+
+
+async def test_queries_and_removal(hub: Hub) -> None:
+    hub.states.set("light.a", "on")
+    hub.states.set("light.b", "off")
+    hub.states.set("switch.c", "on")
+    assert sorted(hub.states.entity_ids("light")) == ["light.a", "light.b"]
+    assert [s.entity_id for s in hub.states.all("switch")] == ["switch.c"]
+    assert hub.states.remove("light.a")
+    assert hub.states.get("light.a") is None
+    assert not hub.states.remove("light.a")
+
+
+async def test_restore_keeps_saved_timestamps(hub: Hub, clock: SimulatedClock) -> None:
+    saved = State(
+        "input_boolean.night_mode", "on", last_changed=clock.now(), last_updated=clock.now()
+    )
+    await clock.advance(3600)
+    hub.states.restore(saved)
+    got = hub.states.get("input_boolean.night_mode")
+    assert got is not None and got.last_changed == saved.last_changed
