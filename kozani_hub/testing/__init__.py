@@ -1,7 +1,7 @@
 """Rule scenarios under simulated time: the runner behind `kozani-hub test` and the test suite.
 
-    result = await run_scenario(Path("tests/scenarios/lighting/night_dim.yaml"))
-    assert result.passed, render_result(result)
+result = await run_scenario(Path("tests/scenarios/lighting/night_dim.yaml"))
+assert result.passed, render_result(result)
 """
 
 from .hubs import HubFactory, ScenarioEnvironment

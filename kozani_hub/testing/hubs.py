@@ -49,10 +49,9 @@ class Crashable(Protocol):
 
 def config_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
     """The hub of `env.config_dir` as `kozani-hub run` builds it, without device integrations."""
-    from kozani_hub.bootstrap import build_hub  # noqa: PLC0415
-
     if env.config_dir is None:
         return bare_hub(env, clock)
+    from kozani_hub.bootstrap import build_hub  # noqa: PLC0415
     return build_hub(env.config_dir, clock, with_integrations=False)
 
 

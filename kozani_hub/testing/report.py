@@ -58,6 +58,6 @@ def _indent(lines: list[str], depth: int) -> list[str]:
     return [pad + line if line else line for line in lines]
 
 
-def summary_line(results: list[ScenarioResult]) -> str:
-    passed = sum(1 for r in results if r.passed)
-    return f"{passed} passed, {len(results) - passed} failed"
+def summary_line(passed: int, failed: int) -> str:
+    """The last line of `kozani-hub test`."""
+    return f"{passed} passed, {failed} failed"

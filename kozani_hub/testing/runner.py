@@ -48,15 +48,23 @@ class StepError(Exception):
 
 
 async def run_scenario(
-    path: Path, config_dir: Path | None = None, *, hub_factory: HubFactory | None = None
+    path: Path,
+    config_dir: Path | None = None,
+    *,
+    fallback_config: Path | None = None,
+    hub_factory: HubFactory | None = None,
 ) -> ScenarioResult:
-    """Read and run one scenario file; `config_dir` overrides the scenario's `config:`."""
+    """Read and run one scenario file.
+
+    The configuration is `config_dir` when given, else the scenario's own `config:`, else
+    `fallback_config`; with none, the hub runs its core alone.
+    """
     path = Path(path)
     try:
         scenario = load_scenario(path)
     except ConfigError as err:
         return ScenarioResult(path, path.stem, problem=str(err))
-    config = config_dir if config_dir is not None else scenario.config
+    config = config_dir or scenario.config or fallback_config
     with tempfile.TemporaryDirectory(prefix="kozani-scenario-") as workdir:
         env = ScenarioEnvironment(config, Path(workdir))
         runner = ScenarioRunner(scenario, env, hub_factory or config_hub)
