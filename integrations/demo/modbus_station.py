@@ -11,11 +11,13 @@ they sit in the registers of one device (unit) on a loopback Modbus server, and 
 
 A client writing a coil starts or stops the pump in the simulation; the float switches and
 the simulation write the same coil and feedback bit, so a poll always sees the truth.
+`modbus_link()` gives the `modbus:` link that reads this map, as hub.yaml would hold it.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from integrations.modbus.client import Table
 from integrations.modbus.simulator import ModbusSimulator, WriteEvent
@@ -23,7 +25,7 @@ from kozani_hub.core.context import Context
 from kozani_hub.entities import Entity
 
 from .config import ModbusServer
-from .water import Tank
+from .water import TANKS, Tank
 from .water_station import WaterStation
 
 _LOGGER = logging.getLogger(__name__)
@@ -32,6 +34,10 @@ LEVEL_REGISTER = 0
 PUMP_COIL = 0
 REGISTERS_PER_TABLE = 32
 MAX_LEVEL_MM = 0xFFFF
+
+
+class ModbusServeError(Exception):
+    """The loopback Modbus server could not listen."""
 
 
 def level_mm(tank: Tank) -> int:
@@ -97,7 +103,14 @@ class ModbusStation:
         return self.server.port
 
     async def start(self) -> ModbusWaterOutput:
-        await self.server.start()
+        try:
+            await self.server.start()
+        except (OSError, RuntimeError) as err:
+            raise ModbusServeError(
+                f"cannot serve the water station over Modbus on {self.config.host}:"
+                f"{self.config.port} ({err}); is the port in use? Choose another "
+                "demo.modbus.port, or 0 for any free port"
+            ) from err
         self.output = ModbusWaterOutput(self._station, self.server, self.config.unit)
         tanks = len(self._station.tanks)
         _LOGGER.info(
@@ -120,3 +133,45 @@ class ModbusStation:
             self.output.close()
             self.output = None
         await self.server.stop()
+
+
+def modbus_link(
+    server: ModbusServer, *, scan_interval: float = 5.0, name: str = "Water station"
+) -> dict[str, Any]:
+    """The `modbus:` link (one list item) that reads the station's tanks and drives its pumps."""
+    sensors = [
+        {
+            "name": f"{spec.name} level",
+            "device_id": server.unit,
+            "input_type": "input",
+            "address": LEVEL_REGISTER + i,
+            "data_type": "uint16",
+            "scale": 0.001,
+            "precision": 3,
+            "unit_of_measurement": "m",
+            "device_class": "distance",
+            "state_class": "measurement",
+            "scan_interval": scan_interval,
+        }
+        for i, spec in enumerate(TANKS)
+    ]
+    switches = [
+        {
+            "name": spec.pump_name,
+            "device_id": server.unit,
+            "address": PUMP_COIL + i,
+            "write_type": "coil",
+            "verify": {"input_type": "discrete_input", "address": PUMP_COIL + i},
+            "scan_interval": scan_interval,
+        }
+        for i, spec in enumerate(TANKS)
+    ]
+    return {
+        "name": name,
+        "type": "tcp",
+        "host": server.host,
+        "port": server.port,
+        "timeout": 1.0,
+        "sensors": sensors,
+        "switches": switches,
+    }
