@@ -12,7 +12,8 @@ line on stdout (`{"ok": true, ...}` or `{"ok": false, "error": "..."}`):
     {"op": "clear_requests"}
     {"op": "writes"}                                   # [[device, table, address, [values]]]
 
-The process ends when stdin closes. `--mode silent` accepts connections and never answers;
+`--churn N` adds 1 to the first N holding registers of every unit each second, so a poller
+sees values change (the benchmark uses it). The process ends when stdin closes. `--mode silent` accepts connections and never answers;
 `--mode garbage` answers every request with bytes that are not Modbus: both are for checking
 how a hub copes with a broken device or gateway.
 """
@@ -89,6 +90,7 @@ async def _serve_modbus(args: argparse.Namespace) -> None:
     )
     await sim.start()
     controller = _Controller(sim)
+    churn = asyncio.create_task(_churn(sim, args.churn)) if args.churn else None
     _reply({"port": sim.port})
     reader = await _stdin_lines()
     try:
@@ -98,7 +100,18 @@ async def _serve_modbus(args: argparse.Namespace) -> None:
             except Exception as exc:
                 _reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
     finally:
+        if churn is not None:
+            churn.cancel()
         await sim.stop()
+
+
+async def _churn(sim: ModbusSimulator, count: int) -> None:
+    while True:
+        await asyncio.sleep(1)
+        for device_id in sim.device_ids:
+            bank = sim.device(device_id)
+            values = bank.get_holding(0, count)
+            bank.set_holding(0, [(v + 1) & 0xFFFF for v in values])
 
 
 async def _serve_broken(args: argparse.Namespace) -> None:
@@ -128,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=1000, help="addresses per table")
     parser.add_argument("--framer", choices=["socket", "rtu"], default="socket")
     parser.add_argument("--mode", choices=["modbus", "silent", "garbage"], default="modbus")
+    parser.add_argument("--churn", type=int, default=0, metavar="N",
+                        help="add 1 to the first N holding registers of each unit every second")
     args = parser.parse_args(argv)
     serve = _serve_modbus if args.mode == "modbus" else _serve_broken
     asyncio.run(serve(args))

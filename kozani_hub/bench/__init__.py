@@ -1,0 +1,1 @@
+"""`kozani-hub bench`: the city-scale benchmarks (DESIGN section 8)."""
