@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,7 +61,7 @@ async def test_daily_job_keeps_local_time_across_spring_dst_change() -> None:
         "2026-03-31T06:00:00+03:00",
     ]
     utc = [r.astimezone(ZoneInfo("UTC")) for r in runs]
-    gaps = [b - a for a, b in zip(utc, utc[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(utc)]
     assert gaps == [
         timedelta(hours=23),
         timedelta(hours=24),

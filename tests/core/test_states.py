@@ -78,7 +78,7 @@ async def test_track_reaches_only_listeners_of_that_entity(hub: Hub) -> None:
 )
 async def test_invalid_entity_ids_are_refused_with_an_explanation(hub: Hub, entity_id: str) -> None:
     assert not valid_entity_id(entity_id)
-    with pytest.raises(InvalidEntityId, match="domain.object_id"):
+    with pytest.raises(InvalidEntityId, match=r"domain\.object_id"):
         hub.states.set(entity_id, "on")
 
 
