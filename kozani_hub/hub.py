@@ -61,6 +61,7 @@ class Hub:
         clock: Clock | None = None,
         config_dir: Path | None = None,
         integration_configs: Mapping[str, Any] | None = None,
+        integration_registry: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.location = location or Location()
@@ -74,6 +75,7 @@ class Hub:
         self.entities = EntityRegistry(self)
         self.entities.register_services()
         self.integration_configs: dict[str, Any] = dict(integration_configs or {})
+        self._registry = integration_registry
         self.integrations: dict[str, IntegrationInstance] = {}
         self.failed_integrations: dict[str, str] = {}
         self.components: list[Component] = []
@@ -133,7 +135,7 @@ class Hub:
         loaded: list[Integration] = []
         for domain in self.integration_configs:
             try:
-                loaded.append(load(domain))
+                loaded.append(load(domain, self._registry))
             except IntegrationError as err:
                 self._fail(domain, str(err))
         try:
