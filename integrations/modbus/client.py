@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from pymodbus import FramerType, ModbusException
 from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
@@ -77,6 +77,28 @@ class ClientParams:
         if self.type is LinkType.SERIAL:
             return f"serial {self.serial_port} at {self.baudrate} baud"
         return f"{self.type} {self.host}:{self.port}"
+
+
+class LinkClient(Protocol):
+    """What the link scheduler needs of a connection (ModbusClient, or a fake in tests)."""
+
+    params: ClientParams
+    on_lost: Callable[[ModbusError], None] | None
+
+    @property
+    def connected(self) -> bool: ...
+
+    async def connect(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    async def read(self, table: Table, device_id: int, address: int, count: int) -> list[int]: ...
+
+    async def write_registers(
+        self, device_id: int, address: int, values: Sequence[int]
+    ) -> None: ...
+
+    async def write_coils(self, device_id: int, address: int, values: Sequence[bool]) -> None: ...
 
 
 class ModbusClient:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from kozani_hub.core.clock import Clock
 
-from .client import ModbusClient
+from .client import LinkClient, ModbusClient
 from .entities import (
     AnyModbusEntity,
     ModbusBinarySensor,
@@ -26,9 +26,9 @@ from .schema import SensorConfig, slugify
 class ModbusLink:
     """Everything that hangs off one `modbus:` list entry."""
 
-    def __init__(self, config: LinkConfig, clock: Clock, client: ModbusClient | None = None) -> None:
+    def __init__(self, config: LinkConfig, clock: Clock, client: LinkClient | None = None) -> None:
         self.config = config
-        self.client = client or ModbusClient(config.client_params())
+        self.client: LinkClient = client or ModbusClient(config.client_params())
         timing = LinkTiming(
             message_wait=config.message_wait,
             delay_after_connect=config.delay,

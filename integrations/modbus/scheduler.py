@@ -26,7 +26,7 @@ from typing import Any
 
 from kozani_hub.core.clock import Clock
 
-from .client import ModbusClient, Table
+from .client import LinkClient, Table
 from .errors import (
     ModbusConnectError,
     ModbusConnectionLost,
@@ -42,7 +42,7 @@ _LOGGER = logging.getLogger(__name__)
 #: a gateway that hung after a reboot often answers again on a fresh connection.
 SILENT_LIMIT = 5
 
-Request = Callable[[ModbusClient], Awaitable[Any]]
+Request = Callable[[LinkClient], Awaitable[Any]]
 
 
 class LinkState(Enum):
@@ -86,7 +86,7 @@ class LinkStats:
 class LinkScheduler:
     """Serialises the requests of one link and keeps its connection open."""
 
-    def __init__(self, client: ModbusClient, clock: Clock, timing: LinkTiming, name: str) -> None:
+    def __init__(self, client: LinkClient, clock: Clock, timing: LinkTiming, name: str) -> None:
         self.client = client
         self.clock = clock
         self.timing = timing
@@ -178,10 +178,10 @@ class LinkScheduler:
 
     async def _work(self) -> None:
         while True:
+            await self._pace()  # before choosing, so a write arriving meanwhile goes first
             job = await self._next_job()
             if job.future.done():
                 continue
-            await self._pace()
             try:
                 result = await job.request(self.client)
             except ModbusExceptionResponse as err:

@@ -38,6 +38,7 @@ Run it on its own with `python -m integrations.modbus.simprocess --help`.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -50,6 +51,8 @@ from pymodbus.simulator import SimData, SimDevice
 
 from .client import Table
 from .codec import DataType, Swap, Value, decode, encode, register_count
+
+_LOGGER = logging.getLogger(__name__)
 
 #: Function codes that write, and the table each writes into.
 _WRITE_TABLE = {5: Table.COIL, 15: Table.COIL, 6: Table.HOLDING, 16: Table.HOLDING}
@@ -274,7 +277,10 @@ class ModbusSimulator:
             bank.set(table, address, values)
             event = WriteEvent(bank.device_id, table, address, values)
             for callback in tuple(self._callbacks):
-                callback(event)
+                try:
+                    callback(event)
+                except Exception:  # a model's bug must not turn into a device failure
+                    _LOGGER.exception("Modbus simulator: write callback %r failed", callback)
             return
         if bank.response_delay > 0:
             await asyncio.sleep(bank.response_delay)
