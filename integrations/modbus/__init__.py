@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 CONFIG_SCHEMA = ModbusConfig
 
 _LOGGER = logging.getLogger(__name__)
+#: The logger pymodbus writes everything to.
+PYMODBUS_LOGGER = "pymodbus.logging"
+
+
+class DemotePymodbus(logging.Filter):
+    """Turn pymodbus's own log lines into debug lines.
+
+    pymodbus logs every failed connect and every unanswered request; this integration reports
+    the same faults itself, typed and once per streak, so a technician's log is not flooded.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.CRITICAL:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
 
 
 class ModbusIntegration:
@@ -33,8 +48,10 @@ class ModbusIntegration:
         self.links = {link.name: ModbusLink(link, hub.clock) for link in config.links}
         self._undo: list[Callable[[], None]] = []
         self._entity_ids: list[str] = []
+        self._quiet = DemotePymodbus()
 
     async def async_start(self) -> None:
+        logging.getLogger(PYMODBUS_LOGGER).addFilter(self._quiet)
         try:
             for link in self.links.values():
                 for entity in link.entities:
@@ -59,6 +76,7 @@ class ModbusIntegration:
         for entity_id in self._entity_ids:
             self.hub.entities.remove(entity_id)
         self._entity_ids.clear()
+        logging.getLogger(PYMODBUS_LOGGER).removeFilter(self._quiet)
 
 
 async def async_setup(hub: Hub, config: ModbusConfig) -> ModbusIntegration:

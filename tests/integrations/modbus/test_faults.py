@@ -54,6 +54,8 @@ async def test_entities_go_unavailable_when_the_server_dies_and_recover_by_thems
     recovery = clock.monotonic() - restarted
     assert recovery < 0.3 + 0.1 + 0.3 + 0.5, f"took {recovery:.2f} s to come back"
     assert len(warnings_about(caplog, "retrying with backoff")) == 1, "logged once, not per try"
+    noisy = [r for r in caplog.records if r.name.startswith("pymodbus") and r.levelno > 10]
+    assert not noisy, "pymodbus's own lines are demoted to debug"
 
 
 async def test_a_server_that_never_answers_makes_entities_unavailable_and_writes_fail_fast(
