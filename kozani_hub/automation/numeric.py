@@ -1,0 +1,134 @@
+"""The numeric_state check shared by the trigger and the condition: is a value within range?"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from kozani_hub.config.marked import Mark
+from kozani_hub.core.states import STATE_UNAVAILABLE, STATE_UNKNOWN, State, valid_entity_id
+
+from .problems import Invalid, show
+
+if TYPE_CHECKING:
+    from kozani_hub.templates import Template
+
+    from .env import Env
+
+
+class NumericError(Exception):
+    """The value could not be read as a number; the text says why."""
+
+
+class Bound:
+    """`above:` or `below:`: a number, or an entity holding one."""
+
+    __slots__ = ("entity_id", "number")
+
+    def __init__(self, number: float | None, entity_id: str | None) -> None:
+        self.number = number
+        self.entity_id = entity_id
+
+    @classmethod
+    def parse(cls, value: Any, mark: Mark, what: str) -> Bound | None:
+        if value is None:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return cls(float(value), None)
+        text = str(value).strip()
+        try:
+            return cls(float(text), None)
+        except ValueError:
+            pass
+        if valid_entity_id(text.lower()):
+            return cls(None, text.lower())
+        raise Invalid(mark, f"'{what}' must be a number or an entity id, got {show(value)}")
+
+    def resolve(self, env: Env) -> float:
+        if self.number is not None:
+            return self.number
+        assert self.entity_id is not None
+        state = env.states.get(self.entity_id)
+        if state is None:
+            raise NumericError(f"the limit {self.entity_id} does not exist")
+        try:
+            return float(state.state)
+        except ValueError:
+            raise NumericError(
+                f"the limit {self.entity_id} is {state.state!r}, not a number"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.entity_id or f"{self.number:g}"
+
+
+class NumericCheck:
+    """Reads a number from a state (its state, an attribute, or a template) and checks a range."""
+
+    __slots__ = ("above", "attribute", "below", "value_template")
+
+    def __init__(
+        self,
+        above: Bound | None,
+        below: Bound | None,
+        attribute: str | None,
+        value_template: Template | None,
+    ) -> None:
+        self.above = above
+        self.below = below
+        self.attribute = attribute
+        self.value_template = value_template
+
+    def value(
+        self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]
+    ) -> float:
+        """The number to compare; NumericError when there is none."""
+        if state is None:
+            raise NumericError(f"{entity_id} does not exist")
+        raw: Any
+        if self.value_template is not None:
+            raw = self.value_template.render({**variables, "state": state})
+        elif self.attribute is not None:
+            raw = state.attributes.get(self.attribute)
+            if raw is None:
+                raise NumericError(f"{entity_id} has no attribute {self.attribute!r}")
+        else:
+            raw = state.state
+            if raw in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+                raise NumericError(f"{entity_id} is {raw}")
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            raise NumericError(f"{entity_id} is {raw!r}, not a number") from None
+        if math.isnan(number):
+            raise NumericError(f"{entity_id} is not a number")
+        return number
+
+    def in_range(self, env: Env, number: float) -> bool:
+        if self.above is not None and number <= self.above.resolve(env):
+            return False
+        return not (self.below is not None and number >= self.below.resolve(env))
+
+    def check(
+        self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]
+    ) -> bool:
+        return self.in_range(env, self.value(env, entity_id, state, variables))
+
+    def describe(self) -> str:
+        parts = []
+        if self.above is not None:
+            parts.append(f"above {self.above}")
+        if self.below is not None:
+            parts.append(f"below {self.below}")
+        return " and ".join(parts)
+
+    def why_not(
+        self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]
+    ) -> str:
+        """Why `check` is false, in words."""
+        try:
+            number = self.value(env, entity_id, state, variables)
+        except Exception as err:
+            return str(err)
+        return f"{entity_id} is {number:g}, not {self.describe()}"
