@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kozani_hub.core.services import ServiceCall, ServiceError
+from kozani_hub.core.services import (
+    Service,
+    ServiceCall,
+    ServiceError,
+    ServiceNotFound,
+    ServiceRegistry,
+)
 from kozani_hub.core.states import STATE_OFF, STATE_ON
 from kozani_hub.entities.light import brightness_from
 
@@ -38,6 +44,7 @@ class SimulatedDevices:
             if self._hub.services.has(domain, service):
                 schema = self._hub.services.lookup(domain, service).schema
             self._hub.services.register(domain, service, handler, schema, "simulated device")
+        UnprovidedServices(self._hub.services).install()
 
     def _report(self, call: ServiceCall, entity_id: str, state: str, attrs: dict[str, Any]) -> None:
         self._hub.states.set(entity_id, state, attrs, call.context)
@@ -99,3 +106,32 @@ class SimulatedDevices:
         value = call.data["value"]
         for entity_id in self._targets(call):
             self._report(call, entity_id, str(value), self._attributes(entity_id))
+
+
+class UnprovidedServices:
+    """Calls to services of a domain nothing in the scenario's hub provides are recorded and
+    answered with nothing, as the devices of an integration that is not started would be.
+
+    A misspelled service of a domain the hub does provide (`light.turn_onn`) still fails.
+    """
+
+    def __init__(self, registry: ServiceRegistry) -> None:
+        self._registry = registry
+        self._lookup = registry.lookup
+        self._stand_in = Service(_answer_nothing, None, "recorded: not started in a scenario")
+
+    def install(self) -> None:
+        # The registry offers no hook for unknown services; its lookup is wrapped for this hub.
+        self._registry.lookup = self.lookup  # type: ignore[method-assign]
+
+    def lookup(self, domain: str, service: str) -> Service:
+        try:
+            return self._lookup(domain, service)
+        except ServiceNotFound:
+            if any(name.startswith(domain + ".") for name in self._registry.names()):
+                raise
+            return self._stand_in
+
+
+def _answer_nothing(call: ServiceCall) -> None:
+    return None

@@ -67,6 +67,17 @@ class CallStep:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookStep:
+    """A request to `/api/webhook/{webhook_id}`, handed to the rules engine's webhook handler."""
+
+    where: Where
+    webhook_id: str
+    json: Any = None
+    method: str = "POST"
+    kind = "webhook"
+
+
+@dataclass(frozen=True, slots=True)
 class AfterStep:
     where: Where
     duration: timedelta
@@ -98,7 +109,7 @@ class ExpectStep:
     kind = "expect"
 
 
-Step = SetStep | EventStep | CallStep | AfterStep | AtStep | RestartStep | ExpectStep
+Step = SetStep | EventStep | CallStep | WebhookStep | AfterStep | AtStep | RestartStep | ExpectStep
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,18 @@ from .model import (
     Scenario,
     SetStep,
     Step,
+    WebhookStep,
     Where,
 )
+from .render import to_plain
 from .timeparse import parse_instant
 
 TOP_KEYS = ("name", "description", "config", "start", "states", "steps")
 SET_KEYS = ("entity_id", "state", "attributes")
 EVENT_KEYS = ("event_type", "data")
 CALL_KEYS = ("action", "service", "target", "data", "entity_id")
+WEBHOOK_KEYS = ("webhook_id", "json", "method")
+WEBHOOK_METHODS = ("POST", "PUT", "GET", "HEAD")
 _ANY_DAY = datetime(2026, 1, 1, tzinfo=UTC)  # only to check how a time of day is written
 
 
@@ -46,7 +50,7 @@ def parse_scenario(data: Any, path: Path) -> Scenario:
     if "steps" not in data:
         fail(
             top,
-            "a scenario needs 'steps': a list of set, event, call, after, at, restart and expect",
+            "a scenario needs 'steps': a list of set, event, call, webhook, after, at, restart and expect",
         )
     name = data.get("name") or path.stem
     config = data.get("config")
@@ -203,6 +207,21 @@ def _call(value: Any, where: Where) -> list[Step]:
     return [CallStep(where, domain, service, MappingProxyType(data), target or None)]
 
 
+def _webhook(value: Any, where: Where) -> list[Step]:
+    if isinstance(value, str):
+        value = {"webhook_id": value}
+    if not isinstance(value, Mapping):
+        fail(where, f"'webhook' takes {{webhook_id, json, method}}, got {value!r}")
+    _known_keys(value, WEBHOOK_KEYS, "a 'webhook' step", where)
+    webhook_id = value.get("webhook_id")
+    if not isinstance(webhook_id, str) or not webhook_id:
+        fail(where, f"'webhook' needs a 'webhook_id', got {webhook_id!r}")
+    method = str(value.get("method", "POST")).upper()
+    if method not in WEBHOOK_METHODS:
+        fail(where, f"'method' is one of {', '.join(WEBHOOK_METHODS)}, got {method!r}")
+    return [WebhookStep(where, webhook_id, to_plain(value.get("json")), method)]
+
+
 def _after(value: Any, where: Where) -> list[Step]:
     try:
         return [AfterStep(where, parse_duration(value))]
@@ -251,6 +270,7 @@ STEP_PARSERS: Mapping[str, Callable[[Any, Where], list[Step]]] = MappingProxyTyp
         "set": _set,
         "event": _event,
         "call": _call,
+        "webhook": _webhook,
         "after": _after,
         "at": _at,
         "restart": _restart,

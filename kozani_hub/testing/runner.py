@@ -29,12 +29,13 @@ from .model import (
     Scenario,
     SetStep,
     Step,
+    WebhookStep,
 )
 from .parse import load_scenario
 from .recording import Recorder
 from .result import ScenarioResult, StepFailure
 from .timeparse import parse_instant
-from .traces import TraceWatch
+from .traces import TraceWatch, engine_of
 
 if TYPE_CHECKING:
     from kozani_hub.hub import Hub
@@ -90,6 +91,7 @@ class ScenarioRunner:
             SetStep: self._set,
             EventStep: self._event,
             CallStep: self._call,
+            WebhookStep: self._webhook,
             AfterStep: self._after,
             AtStep: self._at,
             RestartStep: self._restart,
@@ -164,6 +166,10 @@ class ScenarioRunner:
         self._recorder.attach(hub)
         self._traces.attach(hub)
         await hub.start()
+        engine = engine_of(hub)
+        if engine is not None and engine.issues:
+            # A rule that did not load would make every expectation about it fail obscurely.
+            raise ConfigError(engine.issues)
         await settle()
         self._since = self.clock.now()
 
@@ -181,7 +187,7 @@ class ScenarioRunner:
             if isinstance(step, ExpectStep):
                 return await self._expect(index, step)
             await self._actions[type(step)](step)
-        except StepError as err:
+        except (StepError, ConfigError) as err:
             return self._failure(index, step, when, error=str(err))
         except _STEP_ERRORS as err:
             return self._failure(index, step, when, error=f"{type(err).__name__}: {err}")
@@ -235,6 +241,17 @@ class ScenarioRunner:
         # A call still running (a script in a delay) goes on as simulated time advances.
         if task.done() and not task.cancelled() and task.exception() is not None:
             raise StepError(f"{step.domain}.{step.service} failed: {task.exception()}")
+
+    async def _webhook(self, step: WebhookStep) -> None:
+        engine = engine_of(self.hub)
+        if engine is None:
+            raise StepError("this hub has no rules engine to take the webhook")
+        taken = await engine.handle_webhook(step.webhook_id, step.json, {}, method=step.method)
+        if not taken:
+            raise StepError(
+                f"no rule listens on webhook {step.webhook_id!r} (the hub answers 404)"
+            )
+        await settle()
 
     async def _after(self, step: AfterStep) -> None:
         await self.clock.advance(step.duration.total_seconds())

@@ -4,21 +4,72 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kozani_hub.automation.engine import AutomationEngine
+from kozani_hub.automation.trace import Outcome, Trace, describe_result, describe_trigger
+
+from .render import clock_time
+
 if TYPE_CHECKING:
     from kozani_hub.hub import Hub
 
+MAX_SHOWN = 20
+
+
+def engine_of(hub: Hub) -> AutomationEngine | None:
+    """The hub's rules engine, when its configuration has one."""
+    return next((c for c in hub.components if isinstance(c, AutomationEngine)), None)
+
 
 class TraceWatch:
-    """Remembers which rule runs were already shown, so a failure shows only the new ones."""
+    """Remembers which rule runs were already checked by an expect, to show only the new ones."""
 
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        self._checked: set[Trace] = set()
 
     def attach(self, hub: Hub) -> None:
-        self._seen = set()
+        """A new hub (at the start, or after a restart) has no runs checked yet."""
+        self._checked = set()
 
     def mark(self, hub: Hub) -> None:
-        """Everything that ran until now was checked by an expect."""
+        """Every run until now was checked by an expect."""
+        engine = engine_of(hub)
+        self._checked = set(engine.all_traces()) if engine is not None else set()
 
     def since_mark(self, hub: Hub) -> list[str]:
-        return []
+        """The runs since the last mark, oldest first, each as a few lines."""
+        engine = engine_of(hub)
+        if engine is None:
+            return ["(this hub has no rules engine)"]
+        fresh = [t for t in engine.all_traces() if t not in self._checked]
+        lines: list[str] = []
+        for trace in fresh[-MAX_SHOWN:]:
+            lines.extend(render_trace(trace, hub))
+        if len(fresh) > MAX_SHOWN:
+            lines.insert(0, f"... {len(fresh) - MAX_SHOWN} earlier runs not shown")
+        return lines
+
+
+def render_trace(trace: Trace, hub: Hub) -> list[str]:
+    """A rule run: where the rule is, what triggered it, each condition, each step, the end."""
+    head = f"{trace.rule_id} ({trace.where()}) at {clock_time(trace.started, hub.tz)}"
+    lines = [head, f"  trigger: {describe_trigger(trace.trigger)}"]
+    for path, result, why in trace.conditions:
+        text = f"  {path} ({trace.where(path)}): {'true' if result else 'false'}"
+        lines.append(text + (f" - {why}" if why else ""))
+    for path, at, result, error in trace.steps:
+        where = f"{path} ({trace.where(path)}) at {clock_time(at, hub.tz)}"
+        if error is not None:
+            lines.append(f"  {where}: error: {error}")
+        else:
+            outcome = describe_result(result)
+            lines.append(f"  {where}" + (f": {outcome}" if outcome else ""))
+    if trace.omitted:
+        lines.append(f"  ... {trace.omitted} more steps")
+    ending = trace.outcome.value
+    if trace.error:
+        ending += f": {trace.error}" + (f" at {trace.error_path}" if trace.error_path else "")
+    elif trace.reason:
+        ending += f": {trace.reason}"
+    if trace.outcome is not Outcome.FINISHED or trace.error or trace.reason:
+        lines.append(f"  -> {ending}")
+    return lines

@@ -63,7 +63,7 @@ def test_an_unknown_step_suggests_the_right_one(tmp_path: Path) -> None:
     )
     assert message == (
         "s.yaml:3: unknown key 'expcet' in a step; did you mean 'expect'? "
-        "(expected one of: set, event, call, after, at, restart, expect)"
+        "(expected one of: set, event, call, webhook, after, at, restart, expect)"
     )
 
 
