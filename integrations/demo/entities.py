@@ -3,6 +3,7 @@ that publishes a sensor reading only when it changed."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,9 @@ from .lamps import FULL, LampSpec, lamp_power, transition_steps
 
 def device_context() -> Context:
     """The context of a change a simulated device reports on its own."""
-    return Context(origin="device")
+    # The same 128 random bits as uuid4().hex, at a fifth of the cost: a simulated day
+    # of the district makes some 20,000 reports.
+    return Context(id=os.urandom(16).hex(), origin="device")
 
 
 def report(entity: SensorEntity, value: object) -> bool:

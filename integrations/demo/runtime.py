@@ -18,16 +18,16 @@ from kozani_hub.core.events import Event
 from kozani_hub.core.scheduler import Job
 from kozani_hub.entities import Entity, SensorEntity
 
-from .config import DemoConfig
+from .config import DemoConfig, ModbusServer
 from .daylight import Daylight
 from .district import DistrictLayout, build_layout
 from .entities import report
 from .home_devices import HomeDevices
 from .incidents import IncidentStager
-from .modbus_station import ModbusStation
+from .modbus_station import ModbusServeError, ModbusStation
 from .school_devices import SchoolDevices
 from .street_devices import StreetDevices
-from .water_station import EntityWaterOutput, WaterStation
+from .water_station import EntityWaterOutput, NoWaterOutput, WaterStation
 from .weather import Weather
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ _LOGGER = logging.getLogger(__name__)
 
 #: Seconds between power, energy and temperature reports (levels follow `update_interval`).
 SLOW_REPORT_S = 60.0
+#: Seconds between the power readings of the school's meter.
+METER_REPORT_S = 30.0
 #: Seconds between the status lines in the log; an early one shows the district is alive.
 STATUS_EVERY_S = 600.0
 EARLY_STATUS_S = 30.0
@@ -111,6 +113,7 @@ class DemoDistrict:
         self._slow_every = max(SLOW_REPORT_S, config.update_interval)
         self._tickers = [
             Ticker(hub.clock, self._slow_every, self._slow_reports),
+            Ticker(hub.clock, max(METER_REPORT_S, config.update_interval), self.school.tick),
             Ticker(hub.clock, STATUS_EVERY_S, self._log_status),
         ]
         self._changes = 0
@@ -131,12 +134,23 @@ class DemoDistrict:
         """Add the entities and start the clocks of every device; undone by `stop`."""
         try:
             if self.config.modbus is not None:
-                self.modbus = ModbusStation(self.water, self.config.modbus)
-                self.water.output = await self.modbus.start()
+                await self._serve_modbus(self.config.modbus)
             self.start()
         except BaseException:
             await self.async_stop()
             raise
+
+    async def _serve_modbus(self, config: ModbusServer) -> None:
+        station = ModbusStation(self.water, config)
+        try:
+            self.water.output = await station.start()
+        except ModbusServeError as err:
+            # The rest of the district still runs; the modbus integration shows the tanks
+            # and pumps unavailable, which is what a technician would see of a dead PLC.
+            _LOGGER.error("%s; the district runs on without its water station", err)
+            self.water.output = NoWaterOutput()
+            return
+        self.modbus = station
 
     def start(self) -> None:
         if self.water.output is None:
@@ -166,7 +180,9 @@ class DemoDistrict:
         )
 
     def _track_changes(self) -> None:
-        ids = [entity.entity_id for entity in self.entities]
+        # Tanks and pumps served over Modbus appear as the modbus integration's entities.
+        water = [eid for t in self.layout.tanks for eid in (t.level_entity_id, t.pump_entity_id)]
+        ids = {entity.entity_id for entity in self.entities} | set(water)
         self._untrack = self.hub.states.track(ids, self._count_change)
 
     def _add_entities(self) -> None:
@@ -260,7 +276,6 @@ class DemoDistrict:
         report(self.outdoor, self._outdoor_c)
         for street in self.streets:
             street.report_energy()
-        self.school.tick()
         self.school.report_energy()
         for home in self.homes.values():
             home.tick(seconds)

@@ -157,6 +157,19 @@ def level_reading(tank: Tank) -> float:
     return round(tank.level_m, READING_DECIMALS)
 
 
+class NoWaterOutput:
+    """The station runs, unseen (its Modbus server could not start)."""
+
+    def entities(self) -> list[Entity]:
+        return []
+
+    def show_level(self, tank: Tank) -> None:
+        pass
+
+    def show_pump(self, tank: Tank, context: Context) -> None:
+        pass
+
+
 class EntityWaterOutput:
     """Tanks as level sensors, pumps as switches."""
 

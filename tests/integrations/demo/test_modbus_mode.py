@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pymodbus.client import AsyncModbusTcpClient
 
 from integrations.demo import DemoDistrict
-from integrations.demo.config import ModbusServer
+from integrations.demo.config import DemoConfig, ModbusServer
 from integrations.demo.modbus_station import modbus_link
 from integrations.modbus import CONFIG_SCHEMA as MODBUS_SCHEMA
 from integrations.modbus import async_setup as modbus_setup
-from kozani_hub.core.clock import RealClock, SimulatedClock
+from integrations.modbus.link_schema import LinkConfig
+from kozani_hub.config.hub_config import load_hub_config
+from kozani_hub.core.clock import RealClock
 from kozani_hub.hub import Hub
 
 from .conftest import QUIET, StartDemo
@@ -22,6 +24,7 @@ from .conftest import QUIET, StartDemo
 UNIT = 1
 NORTH, SOUTH = 0, 1
 WAIT_S = 5.0
+CONFIG_DIR = Path(__file__).parents[3] / "config"
 
 
 def serving(port: int = 0, **extra: object) -> dict[str, object]:
@@ -120,22 +123,38 @@ async def wait_for_state(hub: Hub, entity_id: str, expected: str | None = None) 
             await asyncio.sleep(0.02)
 
 
-async def test_a_port_already_in_use_fails_setup_and_leaves_nothing_behind(
-    start_demo: StartDemo,
+async def test_a_port_already_in_use_leaves_the_rest_of_the_district_running(
+    start_demo: StartDemo, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = await start_demo(serving())
     assert first.district.modbus is not None
     port = first.district.modbus.port
-    hub = Hub(
-        clock=SimulatedClock(datetime.fromisoformat("2026-01-15T00:00:00+02:00")),
-        integration_configs={"demo": serving(port)},
-    )
-    await hub.start()
-    try:
-        assert (
-            f"cannot serve the water station over Modbus on 127.0.0.1:{port}"
-            in (hub.failed_integrations["demo"])
-        )
-        assert hub.states.entity_ids() == []
-    finally:
-        await hub.stop()
+
+    second = await start_demo(serving(port))
+    assert second.district.modbus is None
+    assert f"cannot serve the water station over Modbus on 127.0.0.1:{port}" in caplog.text
+    assert len(second.hub.states.entity_ids("light")) == 60
+    assert "sensor.tank_north_level" not in second.hub.states
+    await second.advance(3600)
+
+
+def register_map(link: LinkConfig) -> dict[str, object]:
+    """What must agree between the demo's registers and the link that reads them."""
+    return {
+        "endpoint": (link.host, link.port),
+        "sensors": [(s.object_id, s.device_id, s.table, s.address, s.data_type, s.scale)
+                    for s in link.sensors],
+        "switches": [(s.object_id, s.device_id, s.address, s.write_type, s.verify)
+                     for s in link.switches],
+    }  # fmt: skip
+
+
+def test_hub_yaml_reads_the_registers_the_demo_serves() -> None:
+    loaded = load_hub_config(CONFIG_DIR)
+    demo, issues = loaded.validate_integration("demo", DemoConfig)
+    assert not issues and demo is not None and demo.modbus is not None
+    links, issues = loaded.validate_integration("modbus", MODBUS_SCHEMA)
+    assert not issues and links is not None
+    station = next(link for link in links.links if link.name == "Water station")
+    expected = MODBUS_SCHEMA.model_validate([modbus_link(demo.modbus)]).links[0]
+    assert register_map(station) == register_map(expected)
