@@ -212,8 +212,9 @@ class ModbusClient:
             self._fault = fault
             self._rx_since_send = 0
             self.requests_sent += 1
+            what = f"function {function_code} at address {address}"
             try:
-                pdu = await self._await_answer(call(client), fault)
+                pdu = await self._await_answer(call(client), fault, what)
             finally:
                 self._fault = None
         response_function = pdu.function_code & 0x7F
@@ -226,7 +227,7 @@ class ModbusClient:
         return pdu
 
     async def _await_answer(
-        self, request: Awaitable[ModbusPDU], fault: asyncio.Future[ModbusError]
+        self, request: Awaitable[ModbusPDU], fault: asyncio.Future[ModbusError], what: str
     ) -> ModbusPDU:
         task = asyncio.ensure_future(request)
         waiting: set[asyncio.Future[Any]] = {task, fault}
@@ -244,9 +245,10 @@ class ModbusClient:
                 raise fault.result()
             if self._rx_since_send:
                 raise ModbusInvalidResponse(
-                    f"{self._rx_since_send} bytes arrived that are not a Modbus answer"
+                    f"{self._rx_since_send} bytes that are not a Modbus answer came back "
+                    f"for {what}"
                 )
-            raise ModbusTimeout(f"no answer within {self.params.timeout:g} s")
+            raise ModbusTimeout(f"no answer to {what} within {self.params.timeout:g} s")
         try:
             return task.result()
         except ConnectionException as exc:

@@ -11,6 +11,7 @@ from kozani_hub.core.context import Context
 from kozani_hub.entities import BinarySensorEntity, NumberEntity, SensorEntity, SwitchEntity
 
 from .client import Table
+from .errors import ModbusError
 from .planner import Span
 from .scheduler import LinkScheduler
 from .schema import BinarySensorConfig, NumberConfig, SensorConfig, SwitchConfig, WriteType
@@ -145,9 +146,12 @@ class ModbusSwitch(SwitchEntity):
         if cfg.verify is not None and cfg.verify.delay > 0:
             await self._clock.sleep(cfg.verify.delay)
         span = self._verify_span
-        values = await self._scheduler.read(
-            span.table, cfg.device_id, span.address, 1, urgent=True
-        )
+        try:
+            values = await self._scheduler.read(
+                span.table, cfg.device_id, span.address, 1, urgent=True
+            )
+        except ModbusError as err:
+            raise ModbusError(f"the command was sent, but reading it back failed: {err}") from err
         self.is_on = self._interpret(values[0])
         self.available = True
         self.write_state(context)

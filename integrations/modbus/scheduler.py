@@ -100,6 +100,7 @@ class LinkScheduler:
         self._next_send = 0.0
         self._silent = 0
         self._logged_fault: tuple[str, int] | None = None
+        self._current: _Job | None = None
         self._worker: asyncio.Task[None] | None = None
         self._reconnector: asyncio.Task[None] | None = None
         self._state_listeners: list[Callable[[LinkState], None]] = []
@@ -116,6 +117,7 @@ class LinkScheduler:
 
     async def stop(self) -> None:
         self._set_state(LinkState.STOPPED)
+        current, self._current = self._current, None
         tasks = [t for t in (self._worker, self._reconnector) if t is not None]
         self._worker = self._reconnector = None
         for task in tasks:
@@ -123,13 +125,21 @@ class LinkScheduler:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._fail_queued(ModbusConnectionLost(f"link {self.name} stopped"))
+        stopped = ModbusConnectionLost(f"link {self.name} stopped")
+        if current is not None:
+            self._settle(current, error=stopped)
+        self._fail_queued(stopped)
         self.client.close()
 
     def on_state(self, listener: Callable[[LinkState], None]) -> Callable[[], None]:
         """Call `listener` whenever the link goes up, down or connecting; returns the undo."""
         self._state_listeners.append(listener)
-        return lambda: self._state_listeners.remove(listener)
+
+        def undo() -> None:
+            if listener in self._state_listeners:
+                self._state_listeners.remove(listener)
+
+        return undo
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -182,6 +192,7 @@ class LinkScheduler:
             job = await self._next_job()
             if job.future.done():
                 continue
+            self._current = job
             try:
                 result = await job.request(self.client)
             except ModbusExceptionResponse as err:
@@ -196,6 +207,7 @@ class LinkScheduler:
                 self._answered()
                 self._settle(job, result=result)
             finally:
+                self._current = None
                 self._count(job)
                 self._next_send = self.clock.monotonic() + self.timing.message_wait
 

@@ -23,6 +23,7 @@ class FakeClient:
         self.refusals = refusals
         self.attempts: list[float] = []
         self.sent: list[tuple[str, float]] = []
+        self.hang = False  # reads never answer (a device mid-request when the hub stops)
         self._up = False
 
     @property
@@ -46,6 +47,8 @@ class FakeClient:
 
     async def read(self, table: Table, device_id: int, address: int, count: int) -> list[int]:
         self.sent.append((f"read {address}", self.clock.monotonic()))
+        if self.hang:
+            await asyncio.Event().wait()
         return [address] * count
 
     async def write_registers(self, device_id: int, address: int, values: Sequence[int]) -> None:
@@ -140,3 +143,17 @@ async def test_while_the_link_is_down_requests_fail_at_once(
     assert scheduler.state is LinkState.DOWN
     with pytest.raises(ModbusConnectError, match="link water is down: cannot open"):
         await scheduler.write_coils(1, 0, [True])
+
+
+async def test_stopping_the_link_ends_every_waiting_request(
+    clock: SimulatedClock, link_on: Factory
+) -> None:
+    scheduler, client = link_on()
+    await clock.advance(0)
+    client.hang = True
+    reads = [asyncio.create_task(scheduler.read(Table.HOLDING, 1, a, 1)) for a in range(3)]
+    await clock.advance(0)
+    assert len(client.sent) == 1, "one read is on the wire, two wait in the queue"
+    await scheduler.stop()
+    results = await asyncio.wait_for(asyncio.gather(*reads, return_exceptions=True), 1)
+    assert [str(r) for r in results] == ["link water stopped"] * 3
