@@ -279,3 +279,31 @@ async def test_stopping_the_hub_removes_the_district_and_its_timers(
     await run.hub.stop()
     assert run.hub.states.entity_ids() == []
     assert run.clock.pending() == 0
+
+
+async def test_the_timetable_keeps_local_time_across_the_spring_clock_change(
+    start_demo: StartDemo,
+) -> None:
+    run = await start_demo(QUIET, at=datetime.fromisoformat("2026-03-29T00:00:00+02:00"))
+    occupancy = "binary_sensor.school_1st_gymnasium_occupancy"
+    await run.clock.advance_to(datetime.fromisoformat("2026-03-30T07:44:00+03:00"))
+    assert run.state(occupancy).state == "off"
+    await run.advance(120)
+    assert run.state(occupancy).state == "on"
+    assert run.moments(occupancy, "on") == [datetime.fromisoformat("2026-03-30T07:45:00+03:00")]
+
+
+async def test_a_lamp_turned_on_again_comes_back_at_its_last_level(
+    start_demo: StartDemo,
+) -> None:
+    run = await start_demo(QUIET, at=datetime.fromisoformat("2026-01-15T12:00:00+02:00"))
+    lamp = "light.eleftheriou_venizelou_05"
+    assert run.state(lamp).state == "off"
+    await run.call("light.turn_on", lamp, brightness=80)
+    await run.call("light.turn_off", lamp)
+    await run.call("light.turn_on", lamp)
+    assert run.state(lamp).attributes["brightness"] == 80
+    await run.call("light.turn_on", lamp, brightness=0)
+    assert run.state(lamp).state == "off"
+    await run.call("light.toggle", lamp)
+    assert run.state(lamp).state == "on"
