@@ -202,6 +202,9 @@ async def modbus_hub() -> AsyncIterator[HubFactory]:
     yield start
     for hub in hubs:
         await asyncio.wait_for(hub.stop(), 10)
+    await asyncio.sleep(0)  # let cancelled requests finish their cancellation
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+    assert not left, f"the Modbus integration left tasks running: {left}"
 
 
 async def wait_state(
