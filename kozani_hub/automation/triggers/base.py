@@ -116,6 +116,27 @@ class Attachment:
         return f"this trigger keeps no pending {item.get('kind')!r} item"
 
 
+class After:
+    """A cron trigger whose first time is strictly after the moment it is attached.
+
+    A rule attached at 12:00:00 sharp waits for the next 12:00, as it would in real time,
+    where attaching always takes a moment.
+    """
+
+    __slots__ = ("_cron",)
+
+    def __init__(self, cron: Any) -> None:
+        self._cron = cron
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        if previous_fire_time is None:
+            now = now + timedelta(microseconds=1)
+        found: datetime | None = self._cron.get_next_fire_time(previous_fire_time, now)
+        return found
+
+
 class LastRun:
     """When a scheduled trigger last fired, so that a restart can run a missed time once."""
 

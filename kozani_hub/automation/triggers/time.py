@@ -21,7 +21,7 @@ from kozani_hub.core.states import State, valid_entity_id
 
 from ..durations import TIME_HELP, parse_duration, parse_time_of_day
 from ..problems import Invalid, show
-from .base import Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
+from .base import After, Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
     from ..compiler import Compiler
@@ -169,7 +169,7 @@ class TimeTrigger(Trigger):
         last = LastRun(env, lambda due, missed: fire_at(None, due, missed), next_after)
         attachment.schedule = last
         for cron in crons:
-            job = env.scheduler.on(cron, _job_callback(env, cron, fire_at), name="time trigger")
+            job = env.scheduler.on(After(cron), _job_callback(env, fire_at), name="time trigger")
             attachment.undo.append(job.cancel)
         for entity in self.entities:
             attachment.undo.extend(self._attach_entity(env, entity, fire_at))
@@ -209,7 +209,7 @@ class TimeTrigger(Trigger):
 
 
 def _job_callback(
-    env: Env, cron: CronTrigger, fire_at: Callable[[str | None, datetime], None]
+    env: Env, fire_at: Callable[[str | None, datetime], None]
 ) -> Callable[[], None]:
     def due() -> None:
         fire_at(None, env.now())

@@ -12,7 +12,7 @@ from pydantic import Field
 from kozani_hub.config.marked import Mark
 
 from ..problems import Invalid, show
-from .base import Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
+from .base import After, Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
     from ..compiler import Compiler
@@ -93,7 +93,8 @@ class TimePatternTrigger(Trigger):
             fire(data, None)
 
         last = LastRun(env, fire_now, next_after)
-        job = env.scheduler.on(cron, lambda: fire_now(env.now()), name="time_pattern trigger")
+        job = env.scheduler.on(After(cron), lambda: fire_now(env.now()),
+                               name="time_pattern trigger")
         attachment = Attachment([job.cancel])
         attachment.schedule = last
         return attachment
