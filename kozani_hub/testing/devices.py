@@ -3,7 +3,8 @@ would, by reporting the new state; number setpoints are written back the same wa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kozani_hub.core.services import (
@@ -135,3 +136,23 @@ class UnprovidedServices:
 
 def _answer_nothing(call: ServiceCall) -> None:
     return None
+
+
+class ScriptedServices:
+    """Device services that answer as the scenario says: with a response, or with an error."""
+
+    def __init__(self, hub: Hub, responses: Mapping[str, Any], failures: Mapping[str, str]):
+        self._hub = hub
+        self._responses = responses
+        self._failures = failures
+
+    def install(self) -> None:
+        for name in {*self._responses, *self._failures}:
+            domain, service = name.split(".")
+            self._hub.services.register(domain, service, self._answer, None, "scripted device")
+
+    def _answer(self, call: ServiceCall) -> Any:
+        failure = self._failures.get(call.name)
+        if failure is not None:
+            raise ServiceError(f"{call.name}: {failure}")
+        return copy.deepcopy(self._responses.get(call.name))

@@ -52,6 +52,7 @@ def config_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
     if env.config_dir is None:
         return bare_hub(env, clock)
     from kozani_hub.bootstrap import build_hub  # noqa: PLC0415
+
     return build_hub(env.config_dir, clock, with_integrations=False)
 
 

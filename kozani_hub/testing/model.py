@@ -122,3 +122,7 @@ class Scenario:
     config: Path | None
     states: Mapping[str, InitialState]
     steps: tuple[Step, ...]
+    responses: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    """What a device service answers (`modbus.read_registers: {values: [1234]}`)."""
+    failures: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    """Device services that fail, with the error they raise (a unit that does not answer)."""

@@ -32,7 +32,7 @@ from .model import (
 from .render import to_plain
 from .timeparse import parse_instant
 
-TOP_KEYS = ("name", "description", "config", "start", "states", "steps")
+TOP_KEYS = ("name", "description", "config", "start", "states", "responses", "failures", "steps")
 SET_KEYS = ("entity_id", "state", "attributes")
 EVENT_KEYS = ("event_type", "data")
 CALL_KEYS = ("action", "service", "target", "data", "entity_id")
@@ -66,7 +66,28 @@ def parse_scenario(data: Any, path: Path) -> Scenario:
         config=(path.parent / config) if config else None,
         states=_initial_states(data.get("states"), key_where(data, "states", top)),
         steps=_steps(data["steps"], key_where(data, "steps", top)),
+        responses=_by_service(
+            data.get("responses"), key_where(data, "responses", top), "responses"
+        ),
+        failures=_by_service(data.get("failures"), key_where(data, "failures", top), "failures"),
     )
+
+
+def _by_service(value: Any, where: Where, key: str) -> Mapping[str, Any]:
+    """`responses:` / `failures:`: values by service name (`domain.service`)."""
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        fail(where, f"'{key}' maps service names such as 'modbus.read_registers' to values")
+    found: dict[str, Any] = {}
+    for name, answer in value.items():
+        here = key_where(value, name, where)
+        if not isinstance(name, str) or name.count(".") != 1:
+            fail(here, f"expected a service name such as 'modbus.read_registers', got {name!r}")
+        if key == "failures" and not isinstance(answer, str):
+            fail(here, f"a failure is the error message the service raises, got {answer!r}")
+        found[name] = to_plain(answer)
+    return MappingProxyType(found)
 
 
 def _known_keys(value: Mapping[Any, Any], known: tuple[str, ...], what: str, where: Where) -> None:

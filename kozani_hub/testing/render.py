@@ -58,8 +58,9 @@ def local_time(when: datetime | None, tz: tzinfo) -> str:
 
 
 def clock_time(when: datetime | None, tz: tzinfo) -> str:
-    """`23:50:00` (with the date when it is not the reference day) in the hub's time zone."""
+    """`Thu 15 Jan 23:50:00+02:00` in the hub's time zone (the offset tells DST hours apart)."""
     if when is None:
         return "-"
     local = when.astimezone(tz)
-    return local.strftime("%a %d %b %H:%M:%S")
+    offset = local.isoformat()[-6:]
+    return local.strftime("%a %d %b %H:%M:%S") + offset

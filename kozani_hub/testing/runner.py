@@ -15,7 +15,7 @@ from kozani_hub.core.context import Context
 from kozani_hub.core.services import ServiceError
 from kozani_hub.core.states import InvalidEntityId
 
-from .devices import SimulatedDevices
+from .devices import ScriptedServices, SimulatedDevices
 from .expectations import Failure, Observation
 from .hubs import HubFactory, ScenarioEnvironment, config_hub, crash
 from .logs import LogCapture
@@ -159,6 +159,7 @@ class ScenarioRunner:
     def _build(self, clock: SimulatedClock) -> Hub:
         hub = self._factory(self.env, clock)
         SimulatedDevices(hub, self._device_entities.add).install()
+        ScriptedServices(hub, self.scenario.responses, self.scenario.failures).install()
         self._clock, self._hub = clock, hub
         return hub
 
@@ -248,9 +249,7 @@ class ScenarioRunner:
             raise StepError("this hub has no rules engine to take the webhook")
         taken = await engine.handle_webhook(step.webhook_id, step.json, {}, method=step.method)
         if not taken:
-            raise StepError(
-                f"no rule listens on webhook {step.webhook_id!r} (the hub answers 404)"
-            )
+            raise StepError(f"no rule listens on webhook {step.webhook_id!r} (the hub answers 404)")
         await settle()
 
     async def _after(self, step: AfterStep) -> None:

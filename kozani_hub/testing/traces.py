@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kozani_hub.automation.engine import AutomationEngine
@@ -51,25 +52,31 @@ class TraceWatch:
 
 def render_trace(trace: Trace, hub: Hub) -> list[str]:
     """A rule run: where the rule is, what triggered it, each condition, each step, the end."""
-    head = f"{trace.rule_id} ({trace.where()}) at {clock_time(trace.started, hub.tz)}"
+    run = trace.as_dict()
+    head = f"{run['rule_id']} ({trace.where()}) at {clock_time(trace.started, hub.tz)}"
     lines = [head, f"  trigger: {describe_trigger(trace.trigger)}"]
-    for path, result, why in trace.conditions:
-        text = f"  {path} ({trace.where(path)}): {'true' if result else 'false'}"
-        lines.append(text + (f" - {why}" if why else ""))
-    for path, at, result, error in trace.steps:
-        where = f"{path} ({trace.where(path)}) at {clock_time(at, hub.tz)}"
-        if error is not None:
-            lines.append(f"  {where}: error: {error}")
+    for item in run["conditions"]:
+        kind = f" {item['kind']}" if item.get("kind") else ""
+        text = f"  {item['path']}{kind} ({trace.where(item['path'])}): "
+        text += "true" if item["result"] else "false"
+        lines.append(text + (f" - {item['why']}" if item.get("why") else ""))
+    for item in run["steps"]:
+        when = datetime.fromisoformat(item["at"])
+        where = f"  {item['path']} ({trace.where(item['path'])}) at {clock_time(when, hub.tz)}"
+        if item.get("error") is not None:
+            lines.append(f"{where}: error: {item['error']}")
         else:
-            outcome = describe_result(result)
-            lines.append(f"  {where}" + (f": {outcome}" if outcome else ""))
+            outcome = describe_result(item.get("result"))
+            lines.append(where + (f": {outcome}" if outcome else ""))
     if trace.omitted:
         lines.append(f"  ... {trace.omitted} more steps")
-    ending = trace.outcome.value
-    if trace.error:
-        ending += f": {trace.error}" + (f" at {trace.error_path}" if trace.error_path else "")
-    elif trace.reason:
-        ending += f": {trace.reason}"
-    if trace.outcome is not Outcome.FINISHED or trace.error or trace.reason:
+    ending = str(run["outcome"])
+    if run.get("error"):
+        ending += f": {run['error']}"
+        if run.get("error_path"):
+            ending += f" at {run['error_path']}"
+    elif run.get("reason"):
+        ending += f": {run['reason']}"
+    if trace.outcome is not Outcome.FINISHED or run.get("error") or run.get("reason"):
         lines.append(f"  -> {ending}")
     return lines

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .base import Expectation, ExpectationParser, Failure, Observation
 from .calls import CallsExpectation, NoCallsExpectation
-from .events import EventsExpectation
+from .events import EventsExpectation, NoEventsExpectation
 from .states import StatesExpectation
 
 
@@ -19,6 +19,7 @@ def expectation_parsers() -> dict[str, ExpectationParser]:
         "no_calls": NoCallsExpectation.parse,
         "states": StatesExpectation.parse,
         "events": EventsExpectation.parse,
+        "no_events": NoEventsExpectation.parse,
     }
 
 

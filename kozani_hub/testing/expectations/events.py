@@ -110,3 +110,33 @@ def _closest(want: ExpectedEvent, events: Sequence[Event]) -> tuple[str, ...]:
         if best is None or len(found) < len(best):
             best = found
     return tuple(f"closest {want.event_type} event: {d}" for d in best or ())
+
+
+@dataclass(frozen=True, slots=True)
+class NoEventsExpectation:
+    """`no_events: [...]`: none of the listed events was fired since the previous expect."""
+
+    where: Where
+    forbidden: tuple[ExpectedEvent, ...]
+    key: str = "no_events"
+
+    @classmethod
+    def parse(cls, value: Any, where: Where) -> NoEventsExpectation:
+        if not isinstance(value, list) or not value:
+            fail(where, f"'no_events' is a list of events that must not be fired, got {value!r}")
+        return cls(
+            where,
+            tuple(parse_event(item, item_where(value, i, where)) for i, item in enumerate(value)),
+        )
+
+    def check(self, seen: Observation) -> Failure | None:
+        fired = [
+            e for e in seen.events if any(not match(f.pattern, _as_dict(e)) for f in self.forbidden)
+        ]
+        if not fired:
+            return None
+        return Failure(
+            summary=f"{len(fired)} event(s) were fired that the scenario says must not be",
+            expected="none of:\n" + "\n".join(f"- {e.text()}" for e in self.forbidden),
+            happened=_describe(fired, {e.event_type for e in fired}, seen),
+        )
