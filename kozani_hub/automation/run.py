@@ -40,7 +40,21 @@ def drive(coro: Coroutine[Any, Any, None], hub: Hub, name: str) -> asyncio.Task[
         yielded = coro.send(None)
     except StopIteration:
         return None
-    return hub.create_task(_carry_on(coro, yielded), name=name)
+    task = hub.create_task(_carry_on(coro, yielded), name=name)
+    task.add_done_callback(lambda _: _close(coro))
+    return task
+
+
+def _close(coro: Coroutine[Any, Any, None]) -> None:
+    """End `coro` if its task was cancelled before it could carry on (its finally blocks run)."""
+    if coro.cr_frame is None:
+        return
+    try:
+        coro.throw(asyncio.CancelledError())
+    except (StopIteration, asyncio.CancelledError):
+        pass
+    else:
+        coro.close()
 
 
 async def _carry_on(coro: Coroutine[Any, Any, None], yielded: Any) -> None:
