@@ -64,7 +64,7 @@ def parse_scenario(data: Any, path: Path) -> Scenario:
         name=str(name),
         start=start,
         config=(path.parent / config) if config else None,
-        states=_initial_states(data.get("states"), key_where(data, "states", top)),
+        states=parse_states(data.get("states"), key_where(data, "states", top)),
         steps=_steps(data["steps"], key_where(data, "steps", top)),
         responses=_by_service(
             data.get("responses"), key_where(data, "responses", top), "responses"
@@ -123,7 +123,8 @@ def _attributes(value: Any, where: Where) -> Mapping[str, Any]:
     return MappingProxyType({str(k): v for k, v in value.items()})
 
 
-def _initial_states(value: Any, where: Where) -> Mapping[str, InitialState]:
+def parse_states(value: Any, where: Where) -> Mapping[str, InitialState]:
+    """States as a scenario's `states:` writes them: `entity_id: state` or `{state, attributes}`."""
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, Mapping):
@@ -299,7 +300,7 @@ STEP_PARSERS: Mapping[str, Callable[[Any, Where], list[Step]]] = MappingProxyTyp
     }
 )
 
-__all__ = ["ConfigError", "load_scenario", "parse_scenario"]
+__all__ = ["ConfigError", "load_scenario", "parse_scenario", "parse_states"]
 
 
 def load_scenario(path: Path) -> Scenario:

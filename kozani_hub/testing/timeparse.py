@@ -8,9 +8,9 @@ from typing import Any
 from kozani_hub.automation.durations import parse_time_of_day
 
 INSTANT_HELP = (
-    'an instant such as "2026-01-16T06:00:00+02:00" (without an offset, the hub\'s time '
-    'zone), or a time of day such as "06:00" for the next 06:00'
+    'an instant such as "2026-01-16T06:00:00+02:00" (without an offset, the hub\'s time zone)'
 )
+TIME_OF_DAY_HELP = ', or a time of day such as "06:00" for the next 06:00'
 
 
 def parse_instant(value: Any, tz: tzinfo, now: datetime | None = None) -> datetime:
@@ -18,14 +18,15 @@ def parse_instant(value: Any, tz: tzinfo, now: datetime | None = None) -> dateti
     next such time after `now`."""
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+    expected = INSTANT_HELP + (TIME_OF_DAY_HELP if now is not None else "")
     if not isinstance(value, str):
-        raise ValueError(f"expected {INSTANT_HELP}, got {value!r}")
+        raise ValueError(f"expected {expected}, got {value!r}")
     text = value.strip()
     if now is not None and "T" not in text and " " not in text and "-" not in text:
         try:
             moment = parse_time_of_day(text)
         except ValueError:
-            raise ValueError(f"expected {INSTANT_HELP}, got {value!r}") from None
+            raise ValueError(f"expected {expected}, got {value!r}") from None
         local = now.astimezone(tz)
         candidate = datetime.combine(local.date(), moment, tzinfo=tz)
         if candidate <= local:
@@ -34,5 +35,5 @@ def parse_instant(value: Any, tz: tzinfo, now: datetime | None = None) -> dateti
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"expected {INSTANT_HELP}, got {value!r}") from None
+        raise ValueError(f"expected {expected}, got {value!r}") from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
