@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kozani_hub.core.context import Context
 from kozani_hub.core.services import ServiceCall, ServiceError
 
 from .base import Entity
@@ -86,18 +87,24 @@ class EntityRegistry:
         reg(
             "switch",
             "turn_on",
-            self._switch(SwitchEntity.async_turn_on),
+            self._switch(lambda e, ctx: e.async_turn_on(ctx)),
             NoData,
             "Turn switches on",
         )
         reg(
             "switch",
             "turn_off",
-            self._switch(SwitchEntity.async_turn_off),
+            self._switch(lambda e, ctx: e.async_turn_off(ctx)),
             NoData,
             "Turn switches off",
         )
-        reg("switch", "toggle", self._switch(SwitchEntity.async_toggle), NoData, "Toggle switches")
+        reg(
+            "switch",
+            "toggle",
+            self._switch(lambda e, ctx: e.async_toggle(ctx)),
+            NoData,
+            "Toggle switches",
+        )
         reg("number", "set_value", self._number_set, SetValue, "Write a setpoint")
 
     def targets(self, call: ServiceCall, kind: type[Entity]) -> list[Any]:
@@ -149,7 +156,7 @@ class EntityRegistry:
         await self._each(self.targets(call, LightEntity), toggle)
 
     def _switch(
-        self, method: Callable[[SwitchEntity, Any], Awaitable[None]]
+        self, method: Callable[[SwitchEntity, Context], Awaitable[None]]
     ) -> Callable[[ServiceCall], Awaitable[None]]:
         async def handler(call: ServiceCall) -> None:
             await self._each(self.targets(call, SwitchEntity), lambda e: method(e, call.context))
