@@ -22,6 +22,7 @@ from .core.services import ServiceRegistry
 from .core.states import StateMachine
 from .entities import EntityRegistry
 from .integration import Integration, IntegrationError, IntegrationInstance, load, setup_order
+from .templates import TemplateEngine
 
 _LOGGER = logging.getLogger("kozani_hub")
 _T = TypeVar("_T")
@@ -74,6 +75,7 @@ class Hub:
         self.scheduler = Scheduler(self.clock, self.tz)
         self.entities = EntityRegistry(self)
         self.entities.register_services()
+        self.templates = TemplateEngine(self)
         self.integration_configs: dict[str, Any] = dict(integration_configs or {})
         self._registry = integration_registry
         self.integrations: dict[str, IntegrationInstance] = {}
