@@ -30,9 +30,13 @@ MAX_EXPANDED_NODES = 1_000_000
 
 _YAML = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ, _MERGE = _YAML + "str", _YAML + "map", _YAML + "seq", _YAML + "merge"
-_SCALARS: dict[str, Callable[[Any, ScalarNode], Any]] = {
-    _YAML + name: SafeConstructor.yaml_constructors[_YAML + name]
-    for name in ("null", "bool", "int", "float", "binary", "timestamp")
+_SCALARS: Mapping[str, Callable[[Any, ScalarNode], Any]] = {
+    **{
+        _YAML + name: SafeConstructor.yaml_constructors[_YAML + name]
+        for name in ("null", "bool", "int", "float", "binary", "timestamp")
+    },
+    # A lone '=' resolves to YAML 1.1's obsolete "value" type; to a person it is text.
+    _YAML + "value": lambda _loader, node: node.value,
 }
 _IN_PROGRESS: Any = object()
 _BAD_KEY: Any = object()

@@ -47,6 +47,17 @@ def test_the_shipped_configuration_loads_on_a_fresh_clone() -> None:
     assert set(loaded.rule_dirs) <= {REPO / "rules"}
 
 
+def test_the_shipped_configuration_needs_nothing_beside_it(tmp_path: Path) -> None:
+    # A fresh clone has no secrets.yaml, and may have no rules folder yet.
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("hub.yaml", "secrets.example.yaml"):
+        (config / name).write_text((SHIPPED / name).read_text())
+    loaded = load_hub_config(config, env={})
+    assert loaded.rule_dirs == ()
+    assert loaded.roots == (config,)
+
+
 def test_the_shipped_token_can_come_from_the_environment() -> None:
     loaded = load_hub_config(SHIPPED, env={"KOZANI_API_TOKEN": "a-token-of-my-own-choosing"})
     assert loaded.core.http is not None

@@ -42,11 +42,13 @@ def test_values_are_plain_python(write: WriteFile) -> None:
         nothing:
         day: 2026-01-15
         items: [1, two]
+        operator: =
     """)
     data = load(path)
     assert data == {
         "text": "hello", "quoted": "on", "number": 42, "ratio": 0.5, "flag": True,
         "nothing": None, "day": dt.date(2026, 1, 15), "items": [1, "two"],
+        "operator": "=",
     }
     assert isinstance(data, dict)
     assert type(data["text"]) is str
