@@ -41,7 +41,7 @@ SLOW_REPORT_S = 60.0
 METER_REPORT_S = 30.0
 #: Seconds between the status lines in the log; an early one shows the district is alive.
 STATUS_EVERY_S = 600.0
-EARLY_STATUS_S = 30.0
+EARLY_STATUS_S = 10.0
 OUTDOOR_ENTITY_ID = "sensor.kozani_outdoor_temperature"
 
 
