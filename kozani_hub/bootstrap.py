@@ -1,0 +1,64 @@
+"""Build a Hub from a configuration folder: core settings, integrations and components."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .automation import AutomationEngine
+from .config.hub_config import LoadedConfig, load_hub_config
+from .core.clock import Clock
+from .http import HttpServer
+from .hub import Hub, Location
+from .recorder import Recorder, RecorderConfig
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def hub_from_config(
+    loaded: LoadedConfig,
+    clock: Clock | None = None,
+    *,
+    with_integrations: bool = True,
+    with_http: bool = True,
+    with_recorder: bool = True,
+) -> Hub:
+    """A hub for a loaded configuration, its components added in start order.
+
+    The recorder starts first, so that what it restores is there before rules start; the HTTP
+    server last, so that the API answers only once the hub is whole.
+    """
+    section = loaded.core.hub
+    hub = Hub(
+        name=section.name,
+        location=Location(
+            section.latitude, section.longitude, section.elevation, section.time_zone
+        ),
+        clock=clock,
+        config_dir=loaded.config_dir,
+        integration_configs=loaded.integrations if with_integrations else {},
+    )
+    if with_recorder:
+        recorder_config = getattr(loaded.core, "recorder", None) or RecorderConfig()
+        hub.add_component(Recorder(hub, recorder_config))
+    engine = AutomationEngine(hub, list(loaded.rule_dirs), trace_runs=section.trace_runs)
+    hub.add_component(engine)
+    http = loaded.core.http
+    if with_http and http is not None:
+        server = HttpServer(
+            hub,
+            host=http.host,
+            port=http.port,
+            tokens=[t.get_secret_value() for t in http.tokens],
+            max_body_bytes=http.max_body_kib * 1024,
+        )
+        server.add_webhook_handler(engine.handle_webhook)
+        hub.add_component(server)
+    return hub
+
+
+def build_hub(
+    config_dir: Path, clock: Clock | None = None, *, with_integrations: bool = True
+) -> Hub:
+    """Load `config_dir` (raising ConfigError with every problem) and build its hub."""
+    return hub_from_config(load_hub_config(config_dir), clock, with_integrations=with_integrations)
