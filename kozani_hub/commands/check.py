@@ -6,11 +6,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from kozani_hub.automation import load_rules
 from kozani_hub.config.errors import ConfigError, ConfigIssue
-from kozani_hub.config.hub_config import LoadedConfig, load_hub_config, unknown_integrations
+from kozani_hub.config.hub_config import (
+    LoadedConfig,
+    integration_sections,
+    load_hub_config,
+    unknown_integrations,
+)
+from kozani_hub.config.marked import MarkedDict
+from kozani_hub.config.validation import try_validate
 from kozani_hub.integration import IntegrationError, available, load
 
 
@@ -32,26 +41,30 @@ def check_config(config_dir: Path) -> list[ConfigIssue]:
     try:
         loaded = load_hub_config(config_dir)
     except ConfigError as err:
-        return list(err.issues)
+        # The core is invalid; still report the integration sections' problems with it.
+        raw, sections = integration_sections(config_dir)
+        issues = list(err.issues) + unknown_integrations(raw, available())
+        issues += _integration_issues(raw, sections)
+        return sorted(dict.fromkeys(issues), key=ConfigIssue.sort_key)
     issues = unknown_integrations(loaded, available())
-    issues += _integration_issues(loaded)
+    issues += _integration_issues(loaded.raw, loaded.integrations)
     issues += _rule_issues(loaded)
-    return sorted(issues, key=ConfigIssue.sort_key)
+    return sorted(dict.fromkeys(issues), key=ConfigIssue.sort_key)
 
 
-def _integration_issues(loaded: LoadedConfig) -> list[ConfigIssue]:
+def _integration_issues(raw: MarkedDict, sections: Mapping[str, Any]) -> list[ConfigIssue]:
     issues: list[ConfigIssue] = []
     known = available()
-    for domain in loaded.integrations:
+    for domain, section in sections.items():
         if domain not in known:
             continue  # reported by unknown_integrations
+        file, line = raw.mark(domain)
         try:
             integration = load(domain, known)
         except IntegrationError as err:
-            file, line = loaded.section_mark(domain)
             issues.append(ConfigIssue(file, line, str(err)))
             continue
-        _, found = loaded.validate_integration(domain, integration.schema)
+        _, found = try_validate(integration.schema, section, file=file, line=line)
         issues += found
     return issues
 

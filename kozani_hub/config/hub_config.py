@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from kozani_hub.config.builder import describe_kind
 from kozani_hub.config.errors import ConfigError, ConfigIssue, display_path
 from kozani_hub.config.includes import yaml_files
-from kozani_hub.config.loader import try_load_yaml
+from kozani_hub.config.loader import try_load_yaml_partial
 from kozani_hub.config.marked import Mark, MarkedDict, locate
 from kozani_hub.config.messages import suggest
 from kozani_hub.config.schema import CORE_KEYS, HubConfig
@@ -72,33 +72,64 @@ def load_hub_config(config_dir: Path, *, env: Mapping[str, str] | None = None) -
     if not file.is_file():
         raise ConfigError.single(file, None, _missing_file_message(config_dir))
     secrets = SecretStore.beside(file)
-    data, issues = try_load_yaml(file, roots=[config_dir], secrets=secrets, env=env)
-    if issues:
-        raise ConfigError(issues)
+    data, load_issues = try_load_yaml_partial(file, roots=[config_dir], secrets=secrets, env=env)
+    if load_issues and not isinstance(data, MarkedDict):
+        raise ConfigError(load_issues)
     if data is None:
         data = MarkedDict(str(file), None)
     if not isinstance(data, MarkedDict):
-        raise ConfigError.single(file, 1, "expected a mapping of sections (hub:, http:, and one "
-                                 f"per integration), found {describe_kind(data)}")
+        raise ConfigError.single(
+            file,
+            1,
+            "expected a mapping of sections (hub:, http:, and one "
+            f"per integration), found {describe_kind(data)}",
+        )
     core, issues = try_validate(HubConfig, data.subset(CORE_KEYS), file=file)
     integrations = _integrations(data, issues)
     rule_dirs = _rule_dirs(core, data, config_dir, issues) if core is not None else ()
+    if load_issues:
+        # A value whose tag failed is None in the data; its validation error says nothing new.
+        failed = {(i.file, i.line) for i in load_issues}
+        issues = load_issues + [i for i in issues if (i.file, i.line) not in failed]
     if issues or core is None:
         raise ConfigError(sorted(issues, key=ConfigIssue.sort_key))
-    return LoadedConfig(core=core, integrations=integrations, config_dir=config_dir,
-                        rule_dirs=rule_dirs, roots=(config_dir, *rule_dirs), secrets=secrets,
-                        raw=data)
+    return LoadedConfig(
+        core=core,
+        integrations=integrations,
+        config_dir=config_dir,
+        rule_dirs=rule_dirs,
+        roots=(config_dir, *rule_dirs),
+        secrets=secrets,
+        raw=data,
+    )
 
 
-def unknown_integrations(loaded: LoadedConfig, known: Iterable[str]) -> list[ConfigIssue]:
+def integration_sections(config_dir: Path) -> tuple[MarkedDict, dict[str, Any]]:
+    """hub.yaml's integration sections as far as they can be read, even when its core is invalid.
+
+    `kozani-hub check` uses this to report the problems of every section at once.
+    """
+    file = Path(os.path.abspath(config_dir)) / HUB_FILE
+    data, _ = try_load_yaml_partial(file, roots=[file.parent], secrets=SecretStore.beside(file))
+    if not isinstance(data, MarkedDict):
+        return MarkedDict(str(file), None), {}
+    return data, _integrations(data, [])
+
+
+def unknown_integrations(
+    loaded: LoadedConfig | MarkedDict, known: Iterable[str]
+) -> list[ConfigIssue]:
     """Report the sections whose domain names no installed integration, with a suggestion."""
     known = sorted(known)
+    raw = loaded.raw if isinstance(loaded, LoadedConfig) else loaded
     issues = []
-    for domain in loaded.integrations:
+    for domain in _integrations(raw, []):
         if domain not in known:
-            file, line = loaded.section_mark(domain)
-            hint = suggest(domain, known) or suggest(domain, CORE_KEYS) or (
-                f"; the installed integrations are {', '.join(known)}" if known else ""
+            file, line = raw.mark(domain)
+            hint = (
+                suggest(domain, known)
+                or suggest(domain, CORE_KEYS)
+                or (f"; the installed integrations are {', '.join(known)}" if known else "")
             )
             issues.append(ConfigIssue(file, line, f"unknown integration '{domain}'{hint}"))
     return issues
@@ -117,8 +148,14 @@ def _integrations(data: MarkedDict, issues: list[ConfigIssue]) -> dict[str, Any]
             continue
         file, line = data.mark(key)
         if not isinstance(key, str) or not _DOMAIN.fullmatch(key):
-            issues.append(ConfigIssue(file, line, f"'{key}' is not an integration name: names "
-                                      "use lower-case letters, digits and '_'"))
+            issues.append(
+                ConfigIssue(
+                    file,
+                    line,
+                    f"'{key}' is not an integration name: names "
+                    "use lower-case letters, digits and '_'",
+                )
+            )
             continue
         # `demo:` with nothing under it means "load demo with its defaults".
         sections[key] = MarkedDict(file, line) if section is None else section
@@ -138,6 +175,11 @@ def _rule_dirs(
         elif explicit:
             file, line = locate(data, ("hub", "rules", index))
             found = "a file" if folder.exists() else "nothing"
-            issues.append(ConfigIssue(file, line, f"rule folder '{entry}' not found: "
-                                      f"{display_path(folder)} is {found}"))
+            issues.append(
+                ConfigIssue(
+                    file,
+                    line,
+                    f"rule folder '{entry}' not found: {display_path(folder)} is {found}",
+                )
+            )
     return tuple(folders)

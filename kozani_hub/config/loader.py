@@ -73,6 +73,23 @@ def try_load_yaml(
     env: Mapping[str, str] | None = None,
 ) -> tuple[Any, list[ConfigIssue]]:
     """Like `load_yaml`, but return (data, issues); data is None when there are issues."""
+    data, issues = try_load_yaml_partial(path, roots=roots, secrets=secrets, env=env)
+    return (None, issues) if issues else (data, [])
+
+
+def try_load_yaml_partial(
+    path: Path,
+    *,
+    roots: Sequence[Path],
+    secrets: SecretStore | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Any, list[ConfigIssue]]:
+    """Return (data, issues) where data is what could be built despite the issues.
+
+    A value whose tag failed (a missing secret, a refused include) is None in the data, so
+    the rest can still be validated and every problem reported at once. Data is None when
+    the document itself could not be read (a syntax error, an alias bomb).
+    """
     with _gc_paused():
         return _load(path, resolve_roots(roots or [path.parent]), secrets, env)
 
@@ -125,7 +142,7 @@ def _load(
     except RecursionError:
         ctx.issue((file, None), "values are nested too deeply to load")
     issues = _unique([*ctx.issues, *store.issues])
-    return (None, issues) if issues else (data, [])
+    return data, issues
 
 
 def _unique(issues: list[ConfigIssue]) -> list[ConfigIssue]:
