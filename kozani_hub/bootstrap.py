@@ -10,7 +10,7 @@ from .config.hub_config import LoadedConfig, load_hub_config
 from .core.clock import Clock
 from .http import HttpServer
 from .hub import Hub, Location
-from .recorder import Recorder, RecorderConfig
+from .recorder import Recorder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -39,8 +39,7 @@ def hub_from_config(
         integration_configs=loaded.integrations if with_integrations else {},
     )
     if with_recorder:
-        recorder_config = getattr(loaded.core, "recorder", None) or RecorderConfig()
-        hub.add_component(Recorder(hub, recorder_config))
+        hub.add_component(Recorder(hub, loaded.core.recorder))
     engine = AutomationEngine(hub, list(loaded.rule_dirs), trace_runs=section.trace_runs)
     hub.add_component(engine)
     http = loaded.core.http

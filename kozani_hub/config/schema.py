@@ -18,8 +18,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kozani_hub.config.messages import suggest
+from kozani_hub.recorder.config import RecorderConfig
 
-CORE_KEYS = ("hub", "http", "logger")
+CORE_KEYS = ("hub", "http", "logger", "recorder")
 """Top-level keys of hub.yaml that are not integrations."""
 
 DEFAULT_TIME_ZONE = "Europe/Athens"
@@ -137,12 +138,13 @@ class HubConfig(BaseModel):
     hub: HubSection
     http: HttpSection | None = None
     logger: LoggerSection = LoggerSection()
+    recorder: RecorderConfig = RecorderConfig()
 
     @model_validator(mode="before")
     @classmethod
     def _written_but_empty(cls, data: Any) -> Any:
         # `http:` or `logger:` written with nothing under it means "on, with defaults".
         if isinstance(data, Mapping):
-            data = {key: _empty_is_default(value) if key in ("http", "logger") else value
+            data = {key: _empty_is_default(value) if key in ("http", "logger", "recorder") else value
                     for key, value in data.items()}
         return data
