@@ -129,7 +129,7 @@ class TemplateEngine:
     def compile(self, source: str, *, file: str | None = None, line: int | None = None) -> Template:
         """Compile `source` (cached by its text). Syntax errors raise TemplateError here."""
         if not isinstance(source, str):
-            raise TemplateError(f"a template must be text, not a {type(source).__name__}")
+            raise TemplateError(f"a template must be text, not {type(source).__name__!r}")
         if not is_template_string(source):
             return Template(self, source, None, file, line)
         compiled = self._compiled.get(source)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import ItemsView, Iterable, KeysView, ValuesView
 from dataclasses import dataclass
@@ -57,7 +56,8 @@ class RenderScope:
         return cls(math.inf, 1 << 62)
 
 
-_MAPPINGS = (dict, MappingProxyType)
+_MAPPING_LIKE = (dict, MappingProxyType, Namespace)
+_NUMBERS = frozenset({int, float, bool, NoneType})
 _ITERABLES = (list, tuple, set, frozenset, KeysView, ValuesView, ItemsView)
 SCALARS = (str, int, float, NoneType, datetime, date, time, timedelta)
 
@@ -76,26 +76,35 @@ def weight(value: Any, limit: int) -> int:
         item = stack.pop()
         if isinstance(item, str | bytes):
             total += len(item) + 3
+        elif isinstance(item, _ITERABLES):
+            total += 16 + 2 * len(item)
             if total > limit:
                 return total
-            continue
-        children: Iterable[Any]
-        if isinstance(item, _ITERABLES):
-            children, size = item, len(item)
-        elif isinstance(item, _MAPPINGS):
-            children, size = itertools.chain.from_iterable(item.items()), 2 * len(item)
-        elif isinstance(item, Namespace):
-            attrs = item._Namespace__attrs
-            children, size = itertools.chain.from_iterable(attrs.items()), 2 * len(attrs)
+            total += _flat_weight(item, stack)
+        elif isinstance(item, _MAPPING_LIKE):
+            mapping = item._Namespace__attrs if isinstance(item, Namespace) else item
+            total += 16 + 4 * len(mapping)
+            if total > limit:
+                return total
+            total += _flat_weight(mapping.keys(), stack) + _flat_weight(mapping.values(), stack)
         elif isinstance(item, Cycler):
-            children, size = item.items, len(item.items)
+            stack.append(item.items)
         else:
             total += 8
-            if total > limit:
-                return total
-            continue
-        total += 16 + 2 * size
         if total > limit:
             return total
-        stack.extend(children)
+    return total
+
+
+def _flat_weight(items: Iterable[Any], stack: list[Any]) -> int:
+    """The weight of the text and numbers among `items`; nested containers go on `stack`."""
+    total = 0
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            total += len(item) + 3
+        elif kind in _NUMBERS:
+            total += 8
+        else:
+            stack.append(item)
     return total
