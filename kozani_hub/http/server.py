@@ -50,6 +50,22 @@ class HttpServer:
     def add_webhook_handler(self, handler: WebhookHandler) -> None:
         self._webhooks.append(handler)
 
+    def add_route(
+        self,
+        method: str,
+        path: str,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+        *,
+        public: bool = False,
+    ) -> None:
+        """Add a route before the server starts; `public` routes need no bearer token
+        (they must carry their own proof, as an acknowledgement link's one-time token does)."""
+        if self._runner is not None:
+            raise RuntimeError("routes must be added before the HTTP server starts")
+        self.app.router.add_route(method, path, handler)
+        if public:
+            self.app[PUBLIC] = self.app[PUBLIC] | {path}
+
     def _build(self) -> web.Application:
         app = web.Application(
             client_max_size=self._max_body,

@@ -170,3 +170,26 @@ async def test_port_in_use_is_a_clear_error(server: HttpServer, hub: Hub) -> Non
     clash = HttpServer(hub, host="127.0.0.1", port=server.port, tokens=[TOKEN])
     with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{server.port}"):
         await clash.start()
+
+
+async def test_components_can_add_public_and_private_routes(hub: Hub) -> None:
+    from aiohttp import web
+
+    server = HttpServer(hub, host="127.0.0.1", port=0, tokens=[TOKEN])
+
+    async def hello(request: web.Request) -> web.Response:
+        return web.json_response({"hello": request.match_info["who"]})
+
+    server.add_route("GET", "/ack/{who}", hello, public=True)
+    server.add_route("GET", "/api/private/{who}", hello)
+    await server.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{server.url}/ack/maria") as resp:
+                assert resp.status == 200 and (await resp.json()) == {"hello": "maria"}
+            async with session.get(f"{server.url}/api/private/maria") as resp:
+                assert resp.status == 401
+        with pytest.raises(RuntimeError, match="before the HTTP server starts"):
+            server.add_route("GET", "/late", hello)
+    finally:
+        await server.stop()
