@@ -7,6 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from kozani_hub.core.services import ServiceCall
 from kozani_hub.http import HttpServer
@@ -173,8 +174,6 @@ async def test_port_in_use_is_a_clear_error(server: HttpServer, hub: Hub) -> Non
 
 
 async def test_components_can_add_public_and_private_routes(hub: Hub) -> None:
-    from aiohttp import web
-
     server = HttpServer(hub, host="127.0.0.1", port=0, tokens=[TOKEN])
 
     async def hello(request: web.Request) -> web.Response:
