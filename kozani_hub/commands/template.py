@@ -50,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the time now() returns, such as 2026-01-15T23:50:00 (the hub's time zone when "
         "no offset is given); default: the real time",
     )
-    parser.add_argument("template", metavar="TEMPLATE", help="the template, such as \"{{ now() }}\"")
+    parser.add_argument("template", metavar="TEMPLATE", help='the template, such as "{{ now() }}"')
 
 
 def main(args: argparse.Namespace) -> int:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from kozani_hub.bootstrap import hub_from_config
+from kozani_hub.config.hub_config import load_hub_config
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.hub import Hub
+from kozani_hub.recorder import Recorder
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +51,18 @@ class Crashable(Protocol):
 
 
 def config_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
-    """The hub of `env.config_dir` as `kozani-hub run` builds it, without device integrations."""
+    """The hub of `env.config_dir` as `kozani-hub run` builds it, without device integrations
+    or HTTP server, its recorder writing to the scenario's own database."""
     if env.config_dir is None:
         return bare_hub(env, clock)
-    from kozani_hub.bootstrap import build_hub  # noqa: PLC0415
-
-    return build_hub(env.config_dir, clock, with_integrations=False)
+    loaded = load_hub_config(env.config_dir)
+    hub = hub_from_config(
+        loaded, clock, with_integrations=False, with_http=False, with_recorder=False
+    )
+    config = loaded.core.recorder.model_copy(update={"db_path": str(env.database)})
+    # First, where the hub's own build puts it: what it restores is there before rules start.
+    hub.components.insert(0, Recorder(hub, config))
+    return hub
 
 
 def bare_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
