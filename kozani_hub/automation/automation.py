@@ -33,7 +33,7 @@ MAX_NESTING = 8
 class Automation:
     """One rule, running: on or off, its triggers attached, its runs counted against its mode."""
 
-    __slots__ = ("_context", "_firing", "attachments", "enabled", "engine", "env",
+    __slots__ = ("_context", "attachments", "enabled", "engine", "env",
                  "last_triggered", "queue", "rule", "runs", "trigger_variables")
 
     def __init__(self, engine: AutomationEngine, rule: Rule) -> None:
@@ -46,7 +46,6 @@ class Automation:
         self.queue: deque[Run] | None = None
         self.attachments: list[Attachment | None] = []
         self.trigger_variables: Mapping[str, Any] = _NONE
-        self._firing = 0
         self._context: Context | None = None
 
     @property
@@ -109,7 +108,11 @@ class Automation:
             run.cancel(reason)
 
     def write_state(self, context: Context | None = None) -> None:
-        """Publish `automation.<id>`: on/off, last_triggered, current runs, mode, file, line."""
+        """Publish `automation.<id>`: on/off, last_triggered, current runs, mode, file, line.
+
+        Runs starting and ending do not call this directly: they tell the engine, which
+        writes each changed rule once per turn of the event loop (see `state_changed`).
+        """
         rule = self.rule
         attributes: dict[str, Any] = {
             "id": rule.id,
@@ -131,7 +134,7 @@ class Automation:
         """What an attached trigger calls: check conditions, then run as the mode allows."""
         if not self.enabled:
             return
-        context = Context(parent_id=parent.id if parent is not None else None, origin="rule")
+        context = Context(self.env.new_id(), parent.id if parent is not None else None, "rule")
         self.start(trigger, context)
 
     def start(
@@ -225,20 +228,16 @@ class Automation:
         """Start a run now: in this call stack while it can, in a task once it must wait."""
         self.runs.append(run)
         engine = self.engine
-        self._firing += 1
+        self._context = run.context
+        engine.state_changed(self)
+        if engine.nesting >= MAX_NESTING:
+            run.task = self.env.hub.create_task(run.execute(resume), name=self.rule.id)
+            return
+        engine.nesting += 1
         try:
-            if engine.nesting >= MAX_NESTING:
-                run.task = self.env.hub.create_task(run.execute(resume), name=self.rule.id)
-            else:
-                engine.nesting += 1
-                try:
-                    run.task = drive(run.execute(resume), self.env.hub, self.rule.id)
-                finally:
-                    engine.nesting -= 1
+            run.task = drive(run.execute(resume), self.env.hub, self.rule.id)
         finally:
-            self._firing -= 1
-        if not self._firing:
-            self.write_state(run.context)
+            engine.nesting -= 1
 
     def run_ended(self, run: Run) -> None:
         """Called by a run as it ends: account for it, start the next queued one."""
@@ -247,8 +246,8 @@ class Automation:
         self.engine.trace_store.ended(run.trace)
         if self.queue:
             self.launch(self.queue.popleft())
-        elif not self._firing:
-            self.write_state(run.context)
+        else:
+            self.engine.state_changed(self)
 
     def log_failure(self, path: str | None, message: str) -> None:
         """Log a run's error with the rule id, its file and line, and the step path."""

@@ -9,9 +9,10 @@ immutable objects between rules so that a thousand similar rules cost little mem
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -23,7 +24,7 @@ from kozani_hub.templates import Template, TemplateEngine, TemplateError, is_tem
 from .durations import parse_duration
 from .fields import Model
 from .problems import Invalid, mark_of, one_of, show, suggest, value_mark
-from .values import Value, Variables, compile_value, plain
+from .values import Static, Value, Variables, compile_value, plain
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -44,6 +45,30 @@ class Duration:
         return parse_duration(self.value.render(variables))
 
 
+class LineTable(Mapping[str, int]):
+    """Step path → line, for traces and errors. Rules alike in shape share their tables'
+    parts, so ten thousand rules made from one blueprint hold little more than one."""
+
+    __slots__ = ("_base", "_offsets", "_paths")
+
+    def __init__(self, paths: tuple[str, ...], base: int, offsets: tuple[int, ...]) -> None:
+        self._paths = paths
+        self._base = base
+        self._offsets = offsets
+
+    def __getitem__(self, path: str) -> int:
+        try:
+            return self._base + self._offsets[self._paths.index(path)]
+        except ValueError:
+            raise KeyError(path) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 class Compiler:
     """Validation and compilation helpers, shared by one load of many rules."""
 
@@ -62,6 +87,26 @@ class Compiler:
         if mark[1] is not None:
             self.lines[path] = mark[1]
         return path
+
+    def line_table(self) -> LineTable:
+        """The step lines of the rule being compiled, in a compact, shareable form."""
+        items = sorted(self.lines.items())
+        if not items:
+            return self.share(("lines", (), ()), lambda: LineTable((), 0, ()))
+        base = min(line for _, line in items)
+        paths = tuple(path for path, _ in items)
+        offsets = tuple(line - base for _, line in items)
+        return LineTable(
+            self.share(("paths", paths), lambda: paths), base,
+            self.share(("offsets", offsets), lambda: offsets),
+        )
+
+    def shared(self, value: T) -> T:
+        """`value`, or an equal one already used by another rule (immutable values only)."""
+        try:
+            return self.share(("value", type(value), value), lambda: value)
+        except TypeError:  # not hashable
+            return value
 
     def share(self, key: Hashable, build: Callable[[], T]) -> T:
         """One object for every equal `key` across the load (for immutable values only)."""
@@ -95,12 +140,23 @@ class Compiler:
             ) from None
 
     def value(self, data: Any, mark: Mark, what: str = "value") -> Value:
-        """Compile a value that may hold templates at any depth."""
+        """Compile a value that may hold templates at any depth.
+
+        A value without templates is shared with every rule that wrote the same value; a
+        mapping is then read-only (MappingProxyType), since many rules hold it.
+        """
 
         def make(text: str) -> Template:
             return self.template(text, value_mark({"v": text}, "v", mark), what)
 
-        return compile_value(data, make)
+        compiled = compile_value(data, make)
+        if not isinstance(compiled, Static):
+            return compiled
+        value = compiled.value
+        key = ("static", repr(value))
+        if isinstance(value, dict):
+            return self.share(key, lambda: Static(MappingProxyType(value)))
+        return self.share(key, lambda: compiled)
 
     def duration(self, data: Any, mark: Mark, what: str = "duration") -> Duration:
         """A duration (fixed, or a template rendered later)."""

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kozani_hub.config.errors import ConfigIssue
+from kozani_hub.config.errors import ConfigIssue, display_path
 from kozani_hub.core.states import State
 from kozani_hub.hub import Hub
 from kozani_hub.templates import TemplateEngine
@@ -81,6 +81,8 @@ class AutomationEngine:
         self._restored: dict[str, tuple[bool | None, datetime | None]] = {}
         self._stopped_snapshot: list[dict[str, Any]] = []
         self._reloading: asyncio.Lock | None = None
+        self._dirty: dict[Automation, None] = {}
+        self._flush_handle: asyncio.Handle | None = None
 
     def _default_roots(self) -> list[Path]:
         roots = list(self.rule_dirs)
@@ -122,6 +124,9 @@ class AutomationEngine:
         """Detach every rule and stop its runs; keep what was pending for `snapshot_pending`."""
         self._stopped_snapshot = self.snapshot_pending()
         self.running = False
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+        self.flush_states()
         if self._sighup:
             self._sighup = False
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -137,6 +142,24 @@ class AutomationEngine:
         for step in reversed(undo):
             step()
 
+    def state_changed(self, automation: Automation) -> None:
+        """Note that a rule's entity state (last_triggered, current) needs writing.
+
+        A rule triggered ten times in one burst is written once, at the next turn of the
+        event loop, instead of ten times on the path of each state change.
+        """
+        self._dirty[automation] = None
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_soon(self.flush_states)
+
+    def flush_states(self) -> None:
+        """Write the entity state of every rule noted by `state_changed`."""
+        self._flush_handle = None
+        dirty, self._dirty = self._dirty, {}
+        for automation in dirty:
+            if self.rules.get(automation.id) is automation:
+                automation.write_state()
+
     def _attach(self, automation: Automation) -> None:
         try:
             automation.attach()
@@ -149,15 +172,20 @@ class AutomationEngine:
         automation.write_state()
 
     def _warn_unknown_services(self, rules: Iterable[Rule]) -> None:
+        """One warning per service that rules call and nothing provides (yet)."""
         registry = self.hub.services
+        unknown: dict[str, list[str]] = {}
         for rule in rules:
             for step in iter_steps(rule.actions):
                 if isinstance(step, ServiceStep) and step.name_template is None \
                         and not registry.has(step.domain, step.service):
-                    line = rule.lines.get(step.path)
-                    _LOGGER.warning("Rule %s (%s:%s) %s calls %s.%s, which nothing provides yet",
-                                    rule.id, rule.step_file, line, step.path, step.domain,
-                                    step.service)
+                    where = f"{rule.id} ({display_path(rule.step_file)}:" \
+                            f"{rule.lines.get(step.path)})"
+                    unknown.setdefault(f"{step.domain}.{step.service}", []).append(where)
+        for name, users in unknown.items():
+            more = f" and {len(users) - 3} more" if len(users) > 3 else ""
+            _LOGGER.warning("%s is called by rule %s%s, but nothing provides it yet", name,
+                            ", ".join(users[:3]), more)
 
     def _listen_sighup(self) -> None:
         if not self._handle_sighup or self._sighup:

@@ -190,7 +190,7 @@ def compile_rule(
         file=file,
         line=mark[1],
         step_file=step_file or file,
-        lines=dict(compiler.lines),
+        lines=compiler.line_table(),
         digest=digest(data),
         blueprint=blueprint,
     )

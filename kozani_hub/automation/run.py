@@ -9,6 +9,7 @@ handed to a task that carries on exactly where the coroutine stopped.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ def drive(coro: Coroutine[Any, Any, None], hub: Hub, name: str) -> asyncio.Task[
 
 def _close(coro: Coroutine[Any, Any, None]) -> None:
     """End `coro` if its task was cancelled before it could carry on (its finally blocks run)."""
-    if coro.cr_frame is None:
+    if inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED:
         return
     try:
         coro.throw(asyncio.CancelledError())

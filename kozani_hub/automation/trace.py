@@ -51,8 +51,10 @@ class Outcome(StrEnum):
     CANCELLED = "cancelled"
 
 
-_BASE_SIZE = 560
-_ITEM_SIZE = 120
+# What a trace holds, measured roughly: the record, its trigger and variables dicts, the
+# states they refer to; and each condition or step recorded with its result.
+_BASE_SIZE = 1200
+_ITEM_SIZE = 160
 MAX_ITEMS = 250
 """Steps recorded per trace; a long loop records its first steps and counts the rest."""
 
@@ -289,14 +291,14 @@ def to_jsonable(value: Any, depth: int = 0) -> Any:
 class TraceStore:
     """The last `per_rule` traces of each rule, within `max_bytes` for all rules together.
 
-    A trace is stored when its run starts (so running runs can be read) and accounted again
-    when it ends; listeners hear of it when it ends.
+    A trace is stored when its run starts (so running runs can be read) and counted against
+    `max_bytes` when it ends; listeners hear of it when it ends.
     """
 
     def __init__(self, per_rule: int = 10, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.per_rule = max(0, per_rule)
         self.max_bytes = max_bytes
-        self._by_rule: dict[str, deque[Trace]] = {}
+        self._by_rule: dict[str, list[Trace]] = {}  # lists: ten thousand deques weigh 6 MB
         self._order: deque[Trace] = deque()  # stored traces, oldest first, some maybe dropped
         self._stale = 0
         self.bytes = 0
@@ -308,23 +310,25 @@ class TraceStore:
             return
         traces = self._by_rule.get(trace.rule_id)
         if traces is None:
-            traces = self._by_rule[trace.rule_id] = deque()
-        elif len(traces) >= self.per_rule:
-            self._drop(traces.popleft())
-        traces.append(trace)
+            self._by_rule[trace.rule_id] = [trace]
+        else:
+            if len(traces) >= self.per_rule:
+                self._drop(traces.pop(0))
+            traces.append(trace)
         self._order.append(trace)
-        trace.size = trace.estimate()
-        self.bytes += trace.size
-        self._bound()
+        if self._stale > len(self._order) // 2 + 64:
+            self._compact()
 
     def ended(self, trace: Trace) -> None:
-        """Account for what the finished run recorded, and tell the listeners."""
-        if trace.size:
-            size = trace.estimate()
-            self.bytes += size - trace.size
-            trace.size = size
-            self._bound()
-        for listener in tuple(self._listeners):
+        """Count what the finished run recorded, and tell the listeners."""
+        if self.per_rule:
+            held = self._by_rule.get(trace.rule_id)
+            if held and trace in held:
+                trace.size = trace.estimate()
+                self.bytes += trace.size
+                if self.bytes > self.max_bytes:
+                    self._bound()
+        for listener in self._listeners:
             listener(trace)
 
     def _bound(self) -> None:
@@ -333,15 +337,17 @@ class TraceStore:
             oldest = order.popleft()
             held = self._by_rule.get(oldest.rule_id)
             if held and held[0] is oldest:
-                held.popleft()
+                held.pop(0)
                 self.bytes -= oldest.size
                 oldest.size = 0
             else:
                 self._stale -= 1
-        if self._stale > len(order) // 2 + 64:
-            live = {id(t) for traces in self._by_rule.values() for t in traces}
-            self._order = deque(t for t in order if id(t) in live)
-            self._stale = 0
+
+    def _compact(self) -> None:
+        """Forget the traces already dropped from their rule's list."""
+        live = {id(t) for traces in self._by_rule.values() for t in traces}
+        self._order = deque(t for t in self._order if id(t) in live)
+        self._stale = 0
 
     def _drop(self, trace: Trace) -> None:
         self.bytes -= trace.size
@@ -350,11 +356,10 @@ class TraceStore:
 
     def listen(self, listener: Callable[[Trace], None]) -> Callable[[], None]:
         """Call `listener` with every trace when its run ends."""
-        self._listeners.append(listener)
+        self._listeners = [*self._listeners, listener]
 
         def remove() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
+            self._listeners = [x for x in self._listeners if x is not listener]
 
         return remove
 

@@ -90,6 +90,7 @@ async def test_parallel_runs_together_up_to_max(
     await start(slow("parallel", "  max: 2"))
     for n in (1, 2, 3):
         hub.bus.fire("go", {"n": n})
+    await clock.advance(0)
     assert hub.states.get("automation.slow").attributes["current"] == 2  # type: ignore[union-attr]
     await clock.advance(10)
     assert steps(calls) == [(1, "start"), (2, "start"), (1, "end"), (2, "end")]
@@ -108,6 +109,7 @@ async def test_the_rule_entity(
     assert state.attributes["file"] == str(rules_dir / "rules.yaml")
     assert state.attributes["line"] == 1
     hub.bus.fire("go", {"n": 1})
+    await clock.advance(0)  # the entity is written once per turn of the event loop
     running = hub.states.get("automation.slow")
     assert running is not None
     assert running.attributes["current"] == 1

@@ -68,7 +68,7 @@ class StateCondition(Condition):
         cfg: StateConditionConfig = config
         if "state" not in cfg.model_fields_set:
             raise Invalid(mark, "a state condition needs 'state': the state (or states) wanted")
-        states = matcher(cfg.state, mark, "state", as_state=cfg.attribute is None)
+        states = compiler.shared(matcher(cfg.state, mark, "state", as_state=cfg.attribute is None))
         duration = compiler.duration(cfg.for_, mark, "for") if cfg.for_ is not None else None
         return cls(
             path,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -82,7 +82,7 @@ class StateTrigger(Trigger):
                 raise Invalid(mark, f"give '{a.rstrip('_')}' or '{b}', not both")
         as_state = cfg.attribute is None
         matches = tuple(
-            matcher(getattr(cfg, name), mark, name.rstrip("_"), as_state=as_state)
+            compiler.shared(matcher(getattr(cfg, name), mark, name.rstrip("_"), as_state=as_state))
             for name in ("from_", "to", "not_from", "not_to")
         )
         duration = None
@@ -115,64 +115,12 @@ class StateTrigger(Trigger):
         return self.match_all or old != new
 
     def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:
-        holds = Holds(env, fire) if self.duration is not None else None
-        attachment = Attachment()
-        attachment.holds = holds
-        if holds is not None:
+        watch = StateWatch(self, env, variables, fire)
+        if self.duration is not None:
+            holds = watch.holds = Holds(env, fire)
             holds.restore = lambda item: self._restore(env, holds, item)
-        attachment.undo.append(
-            env.states.track(self.entity_ids, self._listener(env, variables, fire, holds))
-        )
-        return attachment
-
-    def _listener(
-        self, env: Env, variables: Mapping[str, Any], fire: Fire, holds: Holds | None
-    ) -> Callable[[Event], None]:
-        attribute = self.attribute
-        duration = self.duration
-
-        def changed(event: Event) -> None:
-            data = event.data
-            old: State | None = data["old_state"]
-            new: State | None = data["new_state"]
-            entity_id: str = data["entity_id"]
-            if attribute is None:
-                old_value = old.state if old is not None else None
-                new_value = new.state if new is not None else None
-            else:
-                old_value = old.attributes.get(attribute) if old is not None else None
-                new_value = new.attributes.get(attribute) if new is not None else None
-                if old_value == new_value:
-                    return
-            if holds is not None and entity_id in holds and not self._still(holds, entity_id, new):
-                holds.cancel(entity_id)
-            if not self.matches(old_value, new_value):
-                return
-            trigger = self.data(
-                entity_id=entity_id,
-                from_state=old,
-                to_state=new,
-                attribute=attribute,
-                description=f"state {entity_id} {old_value}→{new_value}",
-            )
-            trigger["for"] = None
-            context = new.context if new is not None else event.context
-            if duration is None or holds is None:
-                fire(trigger, context)
-                return
-            try:
-                period = duration.resolve({**variables, "trigger": trigger})
-            except Exception as err:
-                env.logger.error("state trigger %s: cannot work out 'for': %s",
-                                 self.base.path, err)
-                return
-            trigger["for"] = period
-            if period <= timedelta(0):
-                fire(trigger, context)
-            else:
-                holds.start(entity_id, period, trigger, context)
-
-        return changed
+        watch.undo.append(env.states.track(self.entity_ids, watch))
+        return watch
 
     def _still(self, holds: Holds, entity_id: str, new: State | None) -> bool:
         """Whether the wait begun for `entity_id` still holds with its new state."""
@@ -204,3 +152,63 @@ class StateTrigger(Trigger):
 def _exclude(match: Match) -> Exclude:
     """not_from / not_to: the values to refuse; None (given as null) refuses nothing."""
     return None if isinstance(match, AnyValue) else match
+
+
+class StateWatch(Attachment):
+    """An attached state trigger: called with each state_changed event of its entities.
+
+    A small object rather than a closure: ten thousand rules keep ten thousand of these.
+    """
+
+    __slots__ = ("env", "fire", "trigger", "variables")
+
+    def __init__(
+        self, trigger: StateTrigger, env: Env, variables: Mapping[str, Any], fire: Fire
+    ) -> None:
+        super().__init__()
+        self.trigger = trigger
+        self.env = env
+        self.variables = variables
+        self.fire = fire
+
+    def __call__(self, event: Event) -> None:
+        trigger = self.trigger
+        attribute = trigger.attribute
+        data = event.data
+        old: State | None = data["old_state"]
+        new: State | None = data["new_state"]
+        entity_id: str = data["entity_id"]
+        if attribute is None:
+            old_value = old.state if old is not None else None
+            new_value = new.state if new is not None else None
+        else:
+            old_value = old.attributes.get(attribute) if old is not None else None
+            new_value = new.attributes.get(attribute) if new is not None else None
+            if old_value == new_value:
+                return
+        holds = self.holds
+        if holds is not None and entity_id in holds and not trigger._still(holds, entity_id, new):
+            holds.cancel(entity_id)
+        if not trigger.matches(old_value, new_value):
+            return
+        base = trigger.base
+        values = {  # trigger.data(...), written out: this is the hottest path of the hub
+            "platform": "state", "id": base.id, "idx": base.idx, "alias": base.alias,
+            "entity_id": entity_id, "from_state": old, "to_state": new, "for": None,
+            "attribute": attribute, "description": f"state {entity_id} {old_value}→{new_value}",
+        }
+        context = new.context if new is not None else event.context
+        if trigger.duration is None or holds is None:
+            self.fire(values, context)
+            return
+        try:
+            period = trigger.duration.resolve({**self.variables, "trigger": values})
+        except Exception as err:
+            self.env.logger.error("state trigger %s: cannot work out 'for': %s",
+                                  trigger.base.path, err)
+            return
+        values["for"] = period
+        if period <= timedelta(0):
+            self.fire(values, context)
+        else:
+            holds.start(entity_id, period, values, context)
