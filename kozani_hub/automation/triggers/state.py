@@ -192,7 +192,7 @@ class StateWatch(Attachment):
         if not trigger.matches(old_value, new_value):
             return
         base = trigger.base
-        values = {  # trigger.data(...), written out: this is the hottest path of the hub
+        values: dict[str, Any] = {  # trigger.data(...) written out: the hottest path of the hub
             "platform": "state", "id": base.id, "idx": base.idx, "alias": base.alias,
             "entity_id": entity_id, "from_state": old, "to_state": new, "for": None,
             "attribute": attribute, "description": f"state {entity_id} {old_value}→{new_value}",
