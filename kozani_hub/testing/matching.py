@@ -84,6 +84,14 @@ def matches(expected: Any, actual: Any) -> bool:
     return not match(expected, actual)
 
 
+def first_match(expected: Any, items: Sequence[Any], start: int = 0) -> int | None:
+    """The index of the first of `items` from `start` on that `expected` matches, or None."""
+    for index in range(start, len(items)):
+        if not match(expected, items[index]):
+            return index
+    return None
+
+
 def scalar_equal(expected: Any, actual: Any) -> bool:
     """Equality with numbers by value, booleans apart, and ISO strings against datetimes."""
     if is_number(expected) and is_number(actual):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..matching import Mismatch, match
+from ..matching import Mismatch, first_match, match
 from ..model import Where
 from ..recording import RecordedCall
 from ..render import clock_time, flow
@@ -121,10 +121,7 @@ class CallsExpectation:
 
 
 def _first_match(want: ExpectedCall, made: Sequence[RecordedCall], start: int) -> int | None:
-    for index in range(start, len(made)):
-        if not match(want.pattern, made[index].as_dict()):
-            return index
-    return None
+    return first_match(want.pattern, [call.as_dict() for call in made], start)
 
 
 def _closest(want: ExpectedCall, made: Sequence[RecordedCall]) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from kozani_hub.core.events import Event
 
-from ..matching import match
+from ..matching import first_match, match
 from ..model import Where
 from ..render import clock_time, flow, to_plain
 from .base import Failure, Observation, fail, item_where, key_where, unknown_key
@@ -72,10 +72,7 @@ class EventsExpectation:
         fired = [_as_dict(e) for e in seen.events]
         position = 0
         for index, want in enumerate(self.expected):
-            found = next(
-                (i for i in range(position, len(fired)) if not match(want.pattern, fired[i])),
-                None,
-            )
+            found = first_match(want.pattern, fired, position)
             if found is None:
                 return Failure(
                     summary=f"event {index + 1} of {len(self.expected)} was not fired: {want.text()}",
