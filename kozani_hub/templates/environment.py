@@ -152,6 +152,7 @@ class HubEnvironment(ImmutableSandboxedEnvironment):
         install_filters(self, guard)
         self.filters["attr"] = self.attr_filter
         self.trusted_callables: set[int] = set()
+        self.plain_callables: set[int] = set()
         self.open_types: set[type] = {LoopContext}
 
     # --- compilation ----------------------------------------------------------------------
@@ -207,7 +208,8 @@ class HubEnvironment(ImmutableSandboxedEnvironment):
         guard = __self.guard
         scope = guard.scope
         guard.check()
-        if not __self.is_safe_callable(__obj):
+        plain = id(__obj) in __self.plain_callables
+        if not plain and not __self.is_safe_callable(__obj):
             raise TemplateError(f"calling {describe(__obj)} is not allowed in templates")
         if scope.depth >= guard.limits.max_call_depth:
             raise TemplateError(
@@ -216,11 +218,18 @@ class HubEnvironment(ImmutableSandboxedEnvironment):
             )
         scope.depth += 1
         try:
-            result = __context.call(__obj, *args, **kwargs)
+            if plain:  # a helper that takes no context: skip Jinja's argument inspection
+                if kwargs:
+                    kwargs.pop("_loop_vars", None)
+                    kwargs.pop("_block_vars", None)
+                result = __obj(*args, **kwargs)
+            else:
+                result = __context.call(__obj, *args, **kwargs)
         finally:
             scope.depth -= 1
         if type(result) is str:
-            guard.check_length(len(result), f"calling {describe(__obj)}")
+            if len(result) > guard.limits.max_output:
+                guard.check_length(len(result), f"calling {describe(__obj)}")
             guard.charge(len(result))
         elif isinstance(result, _BUILT):
             guard.charge_weight(result)

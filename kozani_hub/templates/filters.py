@@ -97,7 +97,7 @@ def guarded_filter(guard: Guard, name: str, func: Callable[..., Any], *, text_in
     def guarded(*args: Any, **kwargs: Any) -> Any:
         guard.check()
         if text_input and len(args) > offset and not isinstance(args[offset], str):
-            guard.text(args[offset], what)
+            guard.measure(args[offset], what)
         result = func(*args, **kwargs)
         if isinstance(result, str):
             guard.check_length(len(result), what)

@@ -31,6 +31,9 @@ def describe(value: Any) -> str:
         return shorten(text, 40)
     if isinstance(value, _CONTAINERS):
         return f"a {type(value).__name__} of {len(value)} items"
+    name = getattr(value, "__name__", None)
+    if callable(value) and isinstance(name, str):
+        return f"{shorten(name, 40)}()"
     return f"a {type(value).__name__}"
 
 
@@ -89,6 +92,14 @@ class Guard:
                 f"{what} would build a list of {count:,} items; "
                 f"templates may build at most {self.limits.max_items:,}"
             )
+
+    def measure(self, value: Any, what: str) -> None:
+        """Refuse `value` when its text would be too long, without building that text."""
+        if not isinstance(value, SCALARS):
+            limit = self.limits.max_output
+            size = weight(value, limit)
+            if size > limit:
+                self.check_length(size, f"{what} ({describe(value)})")
 
     def text(self, value: Any, what: str = "converting a value to text") -> str:
         """`str(value)`, refused before it is built when it would be too long."""

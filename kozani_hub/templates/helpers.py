@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context as JinjaContext
+from jinja2.utils import _PassArg
 
 from ..core.context import Context
 from ..core.states import State
@@ -177,8 +178,8 @@ def install_helpers(env: HubEnvironment, hub: Hub, guard: Guard) -> None:
     )
 
     env.open_types.update({TemplateState, DomainStates, AllStates, State, Context})
-    env.trusted_callables.update(
-        id(value)
-        for value in env.globals.values()
-        if callable(value) and not isinstance(value, type)
+    helpers = [f for f in env.globals.values() if callable(f) and not isinstance(f, type)]
+    env.trusted_callables.update(id(helper) for helper in helpers)
+    env.plain_callables.update(
+        id(helper) for helper in helpers if _PassArg.from_obj(helper) is None
     )

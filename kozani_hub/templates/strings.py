@@ -63,8 +63,7 @@ class GuardedFormatter(SandboxedFormatter):
     def format_field(self, value: Any, format_spec: str) -> Any:
         guard = self._guard
         guard.check_length(spec_size(format_spec), f"the format spec {format_spec!r}")
-        if not isinstance(value, str | int | float):
-            value = guard.text(value, "str.format()")
+        guard.measure(value, "str.format()")
         text = super().format_field(value, format_spec)
         self._length += len(text)
         guard.check_length(self._length, "str.format()")
@@ -110,8 +109,7 @@ def percent_format(guard: Guard, template: Any, values: Any) -> Any:
             )
         total += int(width or 0) + int(precision or 0)
     guard.check_length(total, f"the format {describe(template)}")
-    if not isinstance(values, str | int | float):
-        guard.text(values, "'%' formatting")
+    guard.measure(values, "'%' formatting")
     result = template % values
     guard.check_length(len(result), "'%' formatting")
     guard.charge(len(result))

@@ -116,6 +116,7 @@ BOMBS = [
         "characters of text and lists in one render",
     ),
     ("{{ (5).to_bytes(10**9, 'big') }}", "'to_bytes'"),
+    ("{{ now().strftime('%Y' * 100000) }}", "calling strftime() would build a string"),
     ("{{ 10.0 ** 400 }}", "OverflowError"),
     ("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "nests too deeply"),
 ]

@@ -74,6 +74,8 @@ def test_string_methods_and_formatting_still_work(render: Render) -> None:
     assert render("{{ ', '.join(['a', 'b']) }}") == "a, b"
     assert render("{{ 'level {:.1f} {}'.format(1.234, 'm') }}") == "level 1.2 m"
     assert render("{{ '{a}-{b}'.format_map({'a': 1, 'b': 2}) }}") == "1-2"
+    assert render("{{ 'at {:%H:%M}'.format(now()) }}") == "at 12:00"
+    assert render("{{ ('<b>{}</b>' | safe).format('&') }}") == "<b>&amp;</b>"
     assert render("{{ '%s is %.1f m' % ('tank', 1.25) }}") == "tank is 1.2 m"
     assert render("{{ '%s-%s' | format('a', 'b') }}") == "a-b"
     assert render("{{ 'ab' | replace('b', 'c') }}") == "ac"
