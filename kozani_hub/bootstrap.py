@@ -9,6 +9,7 @@ from .automation import AutomationEngine
 from .config.hub_config import LoadedConfig, load_hub_config
 from .core.clock import Clock
 from .http import HttpServer
+from .http.announce import Announcer
 from .hub import Hub, Location
 from .recorder import Recorder
 
@@ -53,6 +54,8 @@ def hub_from_config(
         )
         server.add_webhook_handler(engine.handle_webhook)
         hub.add_component(server)
+        if http.announce:
+            hub.add_component(Announcer(hub, http.host, http.port))
     return hub
 
 

@@ -119,6 +119,8 @@ class HttpSection(BaseModel):
     tokens: tuple[Token, ...] = Field(min_length=1)
     """Bearer tokens that may use the API."""
     max_body_kib: WholeNumber = Field(default=1024, ge=1, le=1024 * 1024)
+    announce: bool = True
+    """Announce the API with zeroconf on the interface it listens on."""
 
 
 class LoggerSection(BaseModel):
