@@ -10,7 +10,7 @@ from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -49,6 +49,15 @@ class Component(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class Reloadable(Protocol):
+    """A component that can re-read its configuration while the hub runs (on SIGHUP)."""
+
+    name: str
+
+    async def reload(self) -> Any: ...
 
 
 class Hub:
@@ -206,6 +215,23 @@ class Hub:
         except Exception:
             _LOGGER.exception("Stopping %s failed", what)
 
+    async def reload(self) -> None:
+        """Reload every component that can (the rules engine validates first, and keeps the
+        running rules when anything is invalid)."""
+        for component in self.components:
+            if isinstance(component, Reloadable):
+                _LOGGER.info("Reloading %s", component.name)
+                try:
+                    await component.reload()
+                except Exception:
+                    _LOGGER.exception(
+                        "Reloading %s failed; it keeps running as it was", component.name
+                    )
+
+    def request_reload(self) -> None:
+        if self.running:
+            self.create_task(self.reload(), name="reload")
+
     def request_stop(self) -> None:
         if self._stop_requested is not None:
             self._stop_requested.set()
@@ -216,11 +242,12 @@ class Hub:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.request_stop)
+        loop.add_signal_handler(signal.SIGHUP, self.request_reload)
         try:
             await self.start()
             await self._stop_requested.wait()
             _LOGGER.info("Stopping %s", self.name)
         finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
             await self.stop()
