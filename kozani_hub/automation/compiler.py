@@ -146,10 +146,10 @@ class Compiler:
         mapping is then read-only (MappingProxyType), since many rules hold it.
         """
 
-        def make(text: str) -> Template:
-            return self.template(text, value_mark({"v": text}, "v", mark), what)
+        def make(text: str, where: Mark) -> Template:
+            return self.template(text, where, what)
 
-        compiled = compile_value(data, make)
+        compiled = compile_value(data, make, mark)
         if not isinstance(compiled, Static):
             return compiled
         value = compiled.value
@@ -254,9 +254,12 @@ def template_message(error: TemplateError, what: str, text: str) -> str:
     position = getattr(error, "position", None)
     lines = text.splitlines() or [text]
     if position:
-        line_no, column = int(position[0]), int(position[1] or 0)
+        line_no, column = int(position[0]), position[1]
         if 1 <= line_no <= len(lines) and "\n" not in error.message:
-            message += f"\n    {lines[line_no - 1]}\n    {' ' * max(0, column - 1)}^"
+            message += f"\n    {lines[line_no - 1].strip()}"
+            if column:
+                indent = len(lines[line_no - 1]) - len(lines[line_no - 1].lstrip())
+                message += f"\n    {' ' * max(0, int(column) - 1 - indent)}^"
     elif len(lines) == 1 and text not in error.message:
         message += f"\n    {text}"
     return message

@@ -30,6 +30,14 @@ def suggest(word: str, known: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def unknown_kind(what: str, found: Any, known: Iterable[str]) -> str:
+    """"unknown trigger type 'stat' (did you mean 'state'?); the trigger types are ..."."""
+    names = list(known)
+    close = difflib.get_close_matches(str(found), names, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown {what} {show(found)}{hint}; the {what}s are {one_of(names)}"
+
+
 def one_of(known: Iterable[str]) -> str:
     """'a, b or c'."""
     names = sorted(known)

@@ -11,7 +11,10 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from kozani_hub.config.marked import NO_MARK, Mark
 from kozani_hub.templates import is_template_string
+
+from .problems import mark_of
 
 if TYPE_CHECKING:
     from kozani_hub.templates import Template
@@ -107,24 +110,31 @@ class ListValue(Value):
         return [t for v in self.values for t in v.templates()]
 
 
-TemplateFactory = Callable[[str], "Template"]
+TemplateFactory = Callable[[str, Mark], "Template"]
 
 
-def compile_value(data: Any, make_template: TemplateFactory) -> Value:
-    """Compile `data`: templates become Template objects, the rest stays as plain data."""
+def compile_value(data: Any, make_template: TemplateFactory, mark: Mark = NO_MARK) -> Value:
+    """Compile `data`: templates become Template objects, the rest stays as plain data.
+
+    `make_template(text, mark)` compiles one template; `mark` is where it was written, as
+    precisely as the data's marks tell.
+    """
     if not contains_template(data):
         return Static(plain(data))
     if isinstance(data, str):
-        return TemplateValue(make_template(data))
+        return TemplateValue(make_template(data, mark))
     if isinstance(data, dict):
         return DictValue(
             tuple(
-                (compile_value(k, make_template), compile_value(v, make_template))
+                (compile_value(k, make_template, mark),
+                 compile_value(v, make_template, mark_of(data, k, mark)))
                 for k, v in data.items()
             )
         )
     if isinstance(data, list):
-        return ListValue(tuple(compile_value(v, make_template) for v in data))
+        return ListValue(tuple(
+            compile_value(v, make_template, mark_of(data, i, mark)) for i, v in enumerate(data)
+        ))
     return Static(plain(data))
 
 

@@ -6,13 +6,14 @@ A step's type is the key that names it (`action:`, `delay:`, `choose:` ...), loo
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kozani_hub.config.marked import Mark
 
 from ..normalize import as_list, item_mark, rename
-from ..problems import Invalid, mark_of, one_of, show, suggest
+from ..problems import Invalid, mark_of, one_of, show
 from .base import (
     NotResumable,
     RunCancelled,
@@ -114,10 +115,11 @@ def step_type(data: Mapping[str, Any], mark: Mark) -> type[Step]:
     keys = [str(k) for k in data if k not in _COMMON]
     hint = ""
     for key in keys:
-        hint = suggest(key, ACTIONS)
-        if hint:
+        close = difflib.get_close_matches(key, [*ACTIONS, *_LEGACY], n=1, cutoff=0.6)
+        if close:
+            hint = f"; did you mean '{close[0]}' instead of '{key}'?"
             break
-    found = f" (found {', '.join(repr(k) for k in keys)})" if keys else ""
+    found = f" (it has {', '.join(repr(k) for k in keys)})" if keys else ""
     return _unknown(mark, f"unknown kind of action{found}{hint}; an action is one of "
                     f"{one_of(ACTIONS)}")
 

@@ -281,7 +281,7 @@ class EventStep(Step):
         cfg: EventStepConfig = config
         values = None
         if cfg.event_data is not None:
-            values = compiler.value(cfg.event_data, mark_of(data, "event_data", mark),
+            values = compiler.value(data["event_data"], mark_of(data, "event_data", mark),
                                     "event_data")
         return cls(path, cfg, compiler.value(cfg.event, mark_of(data, "event", mark), "event"),
                    values)

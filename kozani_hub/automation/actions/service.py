@@ -83,7 +83,7 @@ class ServiceStep(Step):
                               f"light.turn_on, got {show(cfg.action)}")
             domain, _, service = text.partition(".")
             name = (compiler.text(domain), compiler.text(service))
-        target_data: Any = cfg.target
+        target_data: Any = data.get("target")
         if cfg.entity_id is not None:
             if isinstance(target_data, str):
                 raise Invalid(mark, "give the entities in 'target:' or in 'entity_id:', not both")
@@ -98,7 +98,7 @@ class ServiceStep(Step):
             target = compiler.value(target_data, mark_of(data, "target", mark), "target")
         values = None
         if cfg.data is not None:
-            values = compiler.value(cfg.data, mark_of(data, "data", mark), "data")
+            values = compiler.value(data["data"], mark_of(data, "data", mark), "data")
         response = compiler.text(cfg.response_variable) if cfg.response_variable else None
         return cls(path, cfg, name=name, target=target, data=values, response_variable=response)
 

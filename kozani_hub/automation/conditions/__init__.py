@@ -9,7 +9,7 @@ from kozani_hub.config.marked import Mark
 from kozani_hub.templates import is_template_string
 
 from ..normalize import as_list, item_mark, with_key, without
-from ..problems import Invalid, mark_of, one_of, show, suggest
+from ..problems import Invalid, mark_of, one_of, show, unknown_kind
 from .base import Condition, ConditionConfig, ConditionError, check, evaluate, evaluate_all
 from .logic import AndCondition, NotCondition, OrCondition
 from .state import NumericStateCondition, StateCondition
@@ -81,11 +81,8 @@ def compile_condition(compiler: Compiler, data: Any, path: str, mark: Mark) -> C
         raise Invalid(mark, f"a condition needs 'condition:', one of {one_of(CONDITIONS)}")
     cls = CONDITIONS.get(str(kind))
     if cls is None:
-        raise Invalid(
-            mark_of(data, "condition", mark),
-            f"unknown condition type {show(kind)}{suggest(str(kind), CONDITIONS)}; the condition "
-            f"types are {one_of(CONDITIONS)}",
-        )
+        raise Invalid(mark_of(data, "condition", mark),
+                      unknown_kind("condition type", kind, CONDITIONS))
     config = compiler.check(cls.Config, data, mark)
     return cls.build(compiler.at(path, mark), config, compiler, data, mark)
 

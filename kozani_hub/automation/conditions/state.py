@@ -15,7 +15,7 @@ from ..durations import format_duration
 from ..fields import Duration, EntityIds, NumberOrEntity, StateValue, TemplateText
 from ..matching import AnyValue, matcher, show_matcher
 from ..numeric import Bound, NumericCheck
-from ..problems import Invalid
+from ..problems import Invalid, mark_of
 from .base import Condition, ConditionConfig, ConditionError, Variables
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ class StateCondition(Condition):
         if "state" not in cfg.model_fields_set:
             raise Invalid(mark, "a state condition needs 'state': the state (or states) wanted")
         states = compiler.shared(matcher(cfg.state, mark, "state", as_state=cfg.attribute is None))
-        duration = compiler.duration(cfg.for_, mark, "for") if cfg.for_ is not None else None
+        duration = compiler.duration(cfg.for_, mark_of(data, "for", mark), "for") \
+            if cfg.for_ is not None else None
         return cls(
             path,
             cfg.enabled,
@@ -160,10 +161,11 @@ class NumericStateCondition(Condition):
             raise Invalid(mark, "a numeric_state condition needs 'above', 'below' or both")
         template = None
         if cfg.value_template is not None:
-            template = compiler.template(cfg.value_template, mark, "value_template")
+            template = compiler.template(cfg.value_template, mark_of(data, "value_template", mark),
+                                         "value_template")
         check = NumericCheck(
-            Bound.parse(cfg.above, mark, "above"),
-            Bound.parse(cfg.below, mark, "below"),
+            Bound.parse(cfg.above, mark_of(data, "above", mark), "above"),
+            Bound.parse(cfg.below, mark_of(data, "below", mark), "below"),
             compiler.text(cfg.attribute) if cfg.attribute else None,
             template,
         )

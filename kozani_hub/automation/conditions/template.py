@@ -10,6 +10,7 @@ from pydantic import Field
 from kozani_hub.config.marked import Mark
 
 from ..fields import TemplateText
+from ..problems import mark_of
 from ..watch import truthy
 from .base import Condition, ConditionConfig, Variables
 
@@ -41,7 +42,8 @@ class TemplateCondition(Condition):
         cls, path: str, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
     ) -> Condition:
         cfg: TemplateConditionConfig = config
-        template = compiler.template(cfg.value_template, mark, "value_template")
+        template = compiler.template(cfg.value_template, mark_of(data, "value_template", mark),
+                                     "value_template")
         return cls(path, cfg.enabled, template)
 
     def test(self, env: Env, variables: Variables, trace: Trace | None) -> bool:

@@ -12,7 +12,7 @@ from kozani_hub.config.marked import Mark
 from kozani_hub.core.states import valid_entity_id
 
 from ..durations import TIME_HELP, parse_duration, parse_time_of_day
-from ..problems import Invalid, show
+from ..problems import Invalid, mark_of, show
 from ..sun import SunEvent, sun_event_on
 from ..triggers.time import WEEKDAYS, Weekday, read_time
 from .base import Condition, ConditionConfig, ConditionError, Variables
@@ -82,8 +82,8 @@ class TimeCondition(Condition):
         return cls(
             path,
             cfg.enabled,
-            _source(cfg.after, mark, "after"),
-            _source(cfg.before, mark, "before"),
+            _source(cfg.after, mark_of(data, "after", mark), "after"),
+            _source(cfg.before, mark_of(data, "before", mark), "before"),
             weekdays,
         )
 

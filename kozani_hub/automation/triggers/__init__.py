@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from kozani_hub.config.marked import Mark
 
 from ..normalize import as_list, item_mark, rename
-from ..problems import Invalid, mark_of, one_of, show, suggest
+from ..problems import Invalid, mark_of, one_of, show, unknown_kind
 from .base import Attachment, Fire, Trigger, TriggerBase, TriggerConfig
 from .event import EventTrigger
 from .hub import HubTrigger
@@ -81,16 +81,12 @@ def compile_trigger(compiler: Compiler, data: Any, path: str, index: int, mark: 
         raise Invalid(mark, f"a trigger needs 'trigger:', one of {one_of(_kinds())}")
     cls = TRIGGERS.get(str(kind))
     if cls is None:
-        hint = suggest(str(kind), _kinds())
-        raise Invalid(
-            mark_of(data, "trigger", mark),
-            f"unknown trigger type {show(kind)}{hint}; the trigger types are {one_of(_kinds())}",
-        )
+        raise Invalid(mark_of(data, "trigger", mark), unknown_kind("trigger type", kind, _kinds()))
     config = compiler.check(cls.Config, data, mark)
     path = compiler.at(path, mark)
     variables = None
     if config.variables:
-        variables = compiler.value(config.variables, mark_of(data, "variables", mark), "variables")
+        variables = compiler.value(data["variables"], mark_of(data, "variables", mark), "variables")
     base = TriggerBase(
         idx=str(index),
         id=str(config.id) if config.id is not None else str(index),
@@ -99,7 +95,7 @@ def compile_trigger(compiler: Compiler, data: Any, path: str, index: int, mark: 
         variables=variables,
         path=path,
     )
-    return cls.build(base, config, compiler, mark)
+    return cls.build(base, config, compiler, data, mark)
 
 
 def _kinds() -> list[str]:

@@ -61,7 +61,9 @@ class Trigger:
         self.base = base
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         """Turn a checked config into the runtime trigger (raise Invalid on problems)."""
         raise NotImplementedError
 

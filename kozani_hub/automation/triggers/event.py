@@ -10,7 +10,7 @@ from pydantic import Field
 from kozani_hub.config.marked import Mark
 from kozani_hub.core.events import Event
 
-from ..problems import Invalid
+from ..problems import Invalid, mark_of
 from ..values import Value
 from .base import Attachment, Fire, Trigger, TriggerBase, TriggerConfig
 
@@ -63,7 +63,9 @@ class EventTrigger(Trigger):
         self.user_ids = user_ids
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: EventTriggerConfig = config
         user_ids = None
         if cfg.context:
@@ -72,8 +74,12 @@ class EventTrigger(Trigger):
                 raise Invalid(mark, f"'context' takes only 'user_id', got {sorted(unknown)}")
             users = cfg.context.get("user_id")
             user_ids = tuple(str(u) for u in (users if isinstance(users, list) else [users]))
-        data = compiler.value(cfg.event_data, mark, "event_data") if cfg.event_data else None
-        return cls(base, compiler.value(cfg.event_type, mark, "event_type"), data, user_ids)
+        expected = None
+        if cfg.event_data:
+            expected = compiler.value(data["event_data"], mark_of(data, "event_data", mark),
+                                      "event_data")
+        types = compiler.value(cfg.event_type, mark_of(data, "event_type", mark), "event_type")
+        return cls(base, types, expected, user_ids)
 
     def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:
         types = self.event_types.render(variables)

@@ -36,7 +36,9 @@ class HubTrigger(Trigger):
         self.event = event
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: HubTriggerConfig = config
         return cls(base, cfg.event)
 

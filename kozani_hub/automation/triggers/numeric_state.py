@@ -19,7 +19,7 @@ from kozani_hub.core.states import State
 from ..fields import Duration, EntityIds, NumberOrEntity, TemplateText
 from ..numeric import Bound, NumericCheck
 from ..persist import from_plain
-from ..problems import Invalid
+from ..problems import Invalid, mark_of
 from .base import Attachment, Fire, Holds, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
@@ -57,20 +57,24 @@ class NumericStateTrigger(Trigger):
         self.duration = duration
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: NumericStateTriggerConfig = config
         if cfg.above is None and cfg.below is None:
             raise Invalid(mark, "a numeric_state trigger needs 'above', 'below' or both")
         template = None
         if cfg.value_template is not None:
-            template = compiler.template(cfg.value_template, mark, "value_template")
+            template = compiler.template(cfg.value_template, mark_of(data, "value_template", mark),
+                                         "value_template")
         check = NumericCheck(
-            Bound.parse(cfg.above, mark, "above"),
-            Bound.parse(cfg.below, mark, "below"),
+            Bound.parse(cfg.above, mark_of(data, "above", mark), "above"),
+            Bound.parse(cfg.below, mark_of(data, "below", mark), "below"),
             compiler.text(cfg.attribute) if cfg.attribute else None,
             template,
         )
-        duration = compiler.duration(cfg.for_, mark, "for") if cfg.for_ is not None else None
+        duration = compiler.duration(cfg.for_, mark_of(data, "for", mark), "for") \
+            if cfg.for_ is not None else None
         return cls(base, compiler.entity_ids(cfg.entity_id, mark), check, duration)
 
     def _matching(

@@ -15,7 +15,7 @@ from kozani_hub.core.states import State
 from ..fields import Duration, EntityIds, StateValue
 from ..matching import AnyValue, matcher, show_matcher
 from ..persist import from_plain
-from ..problems import Invalid
+from ..problems import Invalid, mark_of
 from .base import Attachment, Fire, Holds, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
@@ -74,7 +74,9 @@ class StateTrigger(Trigger):
         self.only_from = only_from
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: StateTriggerConfig = config
         given = cfg.model_fields_set
         for a, b in (("from_", "not_from"), ("to", "not_to")):
@@ -87,7 +89,7 @@ class StateTrigger(Trigger):
         )
         duration = None
         if cfg.for_ is not None:
-            duration = compiler.duration(cfg.for_, mark, "for")
+            duration = compiler.duration(cfg.for_, mark_of(data, "for", mark), "for")
         return cls(
             base,
             entity_ids=compiler.entity_ids(cfg.entity_id, mark),

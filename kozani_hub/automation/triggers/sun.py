@@ -12,7 +12,7 @@ from kozani_hub.config.marked import Mark
 from kozani_hub.core.scheduler import Job
 
 from ..durations import format_duration, parse_duration
-from ..problems import Invalid
+from ..problems import Invalid, mark_of
 from ..sun import SunEvent, next_sun_event
 from .base import Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
 
@@ -41,14 +41,16 @@ class SunTrigger(Trigger):
         self.offset = offset
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: SunTriggerConfig = config
         offset = timedelta(0)
         if cfg.offset is not None:
             try:
                 offset = parse_duration(cfg.offset, allow_negative=True)
             except ValueError as err:
-                raise Invalid(mark, f"'offset': {err}") from None
+                raise Invalid(mark_of(data, "offset", mark), f"'offset': {err}") from None
         return cls(base, SunEvent(cfg.event), offset)
 
     def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:

@@ -17,6 +17,7 @@ from kozani_hub.core.events import Event
 
 from ..fields import Duration, TemplateText
 from ..persist import from_plain
+from ..problems import mark_of
 from ..watch import TemplateWatch, truthy
 from .base import Attachment, Fire, Holds, Trigger, TriggerBase, TriggerConfig
 
@@ -50,10 +51,14 @@ class TemplateTrigger(Trigger):
         self.duration = duration
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: TemplateTriggerConfig = config
-        template = compiler.template(cfg.value_template, mark, "value_template")
-        duration = compiler.duration(cfg.for_, mark, "for") if cfg.for_ is not None else None
+        template = compiler.template(cfg.value_template, mark_of(data, "value_template", mark),
+                                     "value_template")
+        duration = compiler.duration(cfg.for_, mark_of(data, "for", mark), "for") \
+            if cfg.for_ is not None else None
         return cls(base, template, duration)
 
     def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:

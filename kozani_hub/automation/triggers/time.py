@@ -20,7 +20,7 @@ from kozani_hub.core.scheduler import Job
 from kozani_hub.core.states import State, valid_entity_id
 
 from ..durations import TIME_HELP, parse_duration, parse_time_of_day
-from ..problems import Invalid, show
+from ..problems import Invalid, mark_of, show
 from .base import After, Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-AtItem = str | dict[str, Any]
+AtItem = str | int | dict[str, Any]
 
 
 class TimeTriggerConfig(TriggerConfig):
@@ -109,23 +109,26 @@ class TimeTrigger(Trigger):
         self.weekdays = weekdays
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: TimeTriggerConfig = config
         items = cfg.at if isinstance(cfg.at, list) else [cfg.at]
+        where = mark_of(data, "at", mark)
         times: list[time] = []
         entities: list[EntityTime] = []
         for item in items:
             if isinstance(item, dict):
-                entities.append(_entity_item(item, mark))
-            elif valid_entity_id(str(item).strip().lower()):
-                entities.append(EntityTime(compiler.text(str(item).strip().lower()), timedelta(0)))
+                entities.append(_entity_item(item, where))
+            elif isinstance(item, str) and valid_entity_id(item.strip().lower()):
+                entities.append(EntityTime(compiler.text(item.strip().lower()), timedelta(0)))
             else:
                 try:
                     times.append(parse_time_of_day(item))
-                except ValueError:
-                    raise Invalid(
-                        mark, f"'at' must be {TIME_HELP} or an entity id, got {show(item)}"
-                    ) from None
+                except ValueError as err:
+                    message = str(err) if isinstance(item, int) else \
+                        f"'at' must be {TIME_HELP} or an entity id, got {show(item)}"
+                    raise Invalid(where, message) from None
         weekdays = None
         if cfg.weekday is not None:
             weekdays = tuple(cfg.weekday if isinstance(cfg.weekday, list) else [cfg.weekday])

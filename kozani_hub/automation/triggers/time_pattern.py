@@ -11,7 +11,7 @@ from pydantic import Field
 
 from kozani_hub.config.marked import Mark
 
-from ..problems import Invalid, show
+from ..problems import Invalid, mark_of, show
 from .base import After, Attachment, Fire, LastRun, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
@@ -58,7 +58,9 @@ class TimePatternTrigger(Trigger):
         self.second = second
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: TimePatternTriggerConfig = config
         hours, minutes, seconds = cfg.hours, cfg.minutes, cfg.seconds
         if hours is None and minutes is None and seconds is None:
@@ -70,9 +72,9 @@ class TimePatternTrigger(Trigger):
             seconds = 0
         return cls(
             base,
-            cron_field(hours, 23, "hours", mark),
-            cron_field(minutes, 59, "minutes", mark),
-            cron_field(seconds, 59, "seconds", mark),
+            cron_field(hours, 23, "hours", mark_of(data, "hours", mark)),
+            cron_field(minutes, 59, "minutes", mark_of(data, "minutes", mark)),
+            cron_field(seconds, 59, "seconds", mark_of(data, "seconds", mark)),
         )
 
     def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:

@@ -60,7 +60,9 @@ class WebhookTrigger(Trigger):
         self.local_only = local_only
 
     @classmethod
-    def build(cls, base: TriggerBase, config: Any, compiler: Compiler, mark: Mark) -> Trigger:
+    def build(
+        cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
+    ) -> Trigger:
         cfg: WebhookTriggerConfig = config
         if not cfg.webhook_id.strip() or "/" in cfg.webhook_id:
             raise Invalid(mark, "'webhook_id' must be non-empty text without '/'")
