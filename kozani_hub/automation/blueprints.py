@@ -220,8 +220,11 @@ def _entity(value: Any, options: Mapping[str, Any]) -> str | None:
     items = value if isinstance(value, list) else [value]
     if isinstance(value, list) and not options.get("multiple"):
         return f"expected one entity id, got a list of {len(value)}"
-    domains = options.get("domain")
-    domains = [domains] if isinstance(domains, str) else list(domains or [])
+    domains = _domains(options.get("domain"))
+    filters = options.get("filter")
+    for found in filters if isinstance(filters, list) else [filters]:
+        if isinstance(found, dict):
+            domains.extend(_domains(found.get("domain")))
     for item in items:
         text = str(item)
         if not valid_entity_id(text):
@@ -229,6 +232,12 @@ def _entity(value: Any, options: Mapping[str, Any]) -> str | None:
         if domains and text.partition(".")[0] not in domains:
             return f"{text} is not a {' or '.join(domains)} entity"
     return None
+
+
+def _domains(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _number(value: Any, options: Mapping[str, Any]) -> str | None:
