@@ -110,6 +110,14 @@ class Template:
             scope.uses_now,
         )
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Template):
+            return NotImplemented
+        return self.source == other.source and self._engine is other._engine
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
     def __repr__(self) -> str:
         return f"Template({self.source!r})"
 
@@ -224,8 +232,8 @@ class TemplateEngine:
                 return float(text) if "." in text else int(text)
             except ValueError:
                 return text  # '+', '.', or more digits than an int may have
-        if text[0] not in _LITERAL_START:
-            return text
+        if text[0] not in _LITERAL_START and "," not in text:
+            return text  # cannot be a list, dict, tuple or set literal
         cached = self._parsed.get(text, _UNCACHED)
         if cached is not _UNCACHED:
             return cached

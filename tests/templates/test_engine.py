@@ -38,6 +38,9 @@ from .conftest import Render
         ("{{ 'unknown' }}", "unknown"),
         ("{{ '' }}", ""),
         ("{{ '1 + 1' }}", "1 + 1"),
+        ("{{ 1 }}, {{ 2 }}", (1, 2)),
+        ("{{ 'tank 1, pump 2' }}", "tank 1, pump 2"),
+        ("{{ 'set()' }}", set()),
     ],
 )
 def test_results_become_native_types_as_in_home_assistant(
@@ -76,6 +79,12 @@ def test_is_template_string() -> None:
     assert is_template_string("{# note #}")
     assert not is_template_string("light.dimokratias_01")
     assert not is_template_string("{ not: a template }")
+
+
+def test_templates_with_the_same_source_are_equal(engine: TemplateEngine) -> None:
+    assert engine.compile("{{ 1 }}") == engine.compile("{{ 1 }}", file="a.yaml", line=1)
+    assert engine.compile("{{ 1 }}") != engine.compile("{{ 2 }}")
+    assert len({engine.compile("{{ 1 }}"), engine.compile("{{ 1 }}")}) == 1
 
 
 def test_templates_are_compiled_once(engine: TemplateEngine) -> None:
@@ -147,9 +156,13 @@ def test_a_template_must_be_text(engine: TemplateEngine) -> None:
 
 
 def test_loops_macros_and_namespaces_work(render: Render) -> None:
-    assert (
-        render("{% for i in range(3) %}{{ i }}{% if not loop.last %},{% endif %}{% endfor %}")
-        == "0,1,2"
+    # "0,1,2" reads as a tuple, as in Home Assistant
+    assert render(
+        "{% for i in range(3) %}{{ i }}{% if not loop.last %}, {% endif %}{% endfor %}"
+    ) == (
+        0,
+        1,
+        2,
     )
     assert render("{% for i in [] %}x{% else %}empty{% endfor %}") == "empty"
     assert render("{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}") == "a=1"
