@@ -212,9 +212,9 @@ class RepeatStep(Step):
     async def resume(self, run: Run, scope: Scope, rest: str, item: Mapping[str, Any]) -> None:
         loops = item.get("loops") or {}
         state = dict(loops.get(self.path) or {})
-        if not rest.startswith("sequence/") or "index" not in state:
+        if not rest.startswith("repeat/sequence/") or "index" not in state:
             raise NotResumable(f"the loop at {self.path} cannot be continued after a restart")
-        await self._loop(run, scope, state, f"{self.path}/repeat/{rest}", item)
+        await self._loop(run, scope, state, f"{self.path}/{rest}", item)
 
     async def _loop(
         self, run: Run, scope: Scope, state: dict[str, Any], resume_at: str | None,
