@@ -83,7 +83,7 @@ async def test_a_pending_for_fires_on_time_after_a_restart(
     assert [(i["rule"], i["kind"], i["key"]) for i in items] == [
         ("overflow", "for", "binary_sensor.tank_overflow")]
     overflow = hub.states.get("binary_sensor.tank_overflow")
-    hub2, engine2, calls2, clock2 = await restart(60, {"binary_sensor.tank_overflow": overflow})
+    _, engine2, calls2, clock2 = await restart(60, {"binary_sensor.tank_overflow": overflow})
     assert engine2.resume_pending(items) == []
     await clock2.advance(299)
     assert calls2 == []
@@ -216,8 +216,7 @@ MISSED = """
 
 @pytest.mark.parametrize(("policy", "runs"), [("run_once", 1), ("skip", 0)])
 async def test_missed_schedules(
-    hub: Hub, start: Start, calls: Calls, clock: SimulatedClock, restart: Restart,
-    policy: str, runs: int,
+    start: Start, clock: SimulatedClock, restart: Restart, policy: str, runs: int
 ) -> None:
     engine = await start(MISSED.format(missed=policy))
     await clock.advance_to(datetime.fromisoformat("2026-01-15T22:00:00+02:00"))
