@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jinja2.sandbox import SandboxedFormatter
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 
 # [[fill]align][sign][z][#][0][width][grouping][.precision][type]
 _FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[a-zA-Z%]?\Z", re.S)
-# %[(key)][flags][width][.precision][length]type
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
+_PAREN_DEPTH = {"(": 1, ")": -1}
 _CODECS = frozenset(
     {
         "utf-8",
@@ -93,21 +92,51 @@ def format_method(env: Environment, guard: Guard, text: str, map_only: bool) -> 
     return format_
 
 
+def percent_sizes(template: str) -> Iterator[int]:
+    """The width plus precision of each `%[(key)][flags][width][.precision]type` in `template`.
+
+    A plain scan rather than a regular expression: a pattern for the `(key)` part backtracks
+    quadratically on a template made of many unclosed `%(`.
+    """
+    length = len(template)
+    start = template.find("%")
+    while start != -1:
+        pos = start + 1
+        if pos < length and template[pos] == "(":
+            depth, pos = 1, pos + 1
+            while pos < length and depth:
+                depth += _PAREN_DEPTH.get(template[pos], 0)
+                pos += 1
+        while pos < length and template[pos] in "-#0 +":
+            pos += 1
+        width, pos = _number(template, pos)
+        precision = 0
+        if pos < length and template[pos] == ".":
+            precision, pos = _number(template, pos + 1)
+        yield width + precision
+        start = template.find("%", pos + 1)
+
+
+def _number(text: str, pos: int) -> tuple[int, int]:
+    """The decimal number at `pos` (0 when there is none) and the position after it."""
+    if pos < len(text) and text[pos] == "*":
+        raise TemplateError(
+            "'*' widths in '%' formatting are not available in templates; "
+            "write the width as a number"
+        )
+    end = pos
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return (int(text[pos:end]) if end > pos else 0), end
+
+
 def percent_format(guard: Guard, template: Any, values: Any) -> Any:
     """`template % values`, refused when its widths or values would make too long a string."""
     if isinstance(template, bytes):
         raise TemplateError("'%' formatting of bytes is not available in templates")
     if not isinstance(template, str):
         return template % values
-    total = 0
-    for match in _PERCENT_SPEC.finditer(template):
-        width, precision = match.groups()
-        if "*" in (width, precision):
-            raise TemplateError(
-                "'*' widths in '%' formatting are not available in templates; "
-                "write the width as a number"
-            )
-        total += int(width or 0) + int(precision or 0)
+    total = sum(percent_sizes(template))
     guard.check_length(total, f"the format {describe(template)}")
     guard.measure(values, "'%' formatting")
     result = template % values

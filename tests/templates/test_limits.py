@@ -71,6 +71,8 @@ BOMBS = [
     ("{{ '%.999999999f' % 1.0 }}", "would build a string of 999,999,999 characters"),
     ("{{ '%s' * 100000 % (('x' * 100,) * 100000) }}", "would build a string"),
     ("{{ '%*d' % (10**9, 1) }}", "'*' widths in '%' formatting are not available"),
+    ("{{ '%(' * 100000 % {} }}", "ValueError"),
+    ("{{ '%(a)0999999999d' % {'a': 1} }}", "would build a string of 999,999,999 characters"),
     ("{{ '%0999999999d' | format(1) }}", "would build a string of 999,999,999 characters"),
     ("{{ '{:999999999}'.format(1) }}", "the format spec '999999999' would build a string"),
     ("{{ '{0:>{1}}'.format('a', 10**9) }}", "the format spec '>1000000000'"),
