@@ -149,7 +149,7 @@ class Automation:
         rule = self.rule
         env = self.env
         trace = Trace(rule, trigger, env.clock.now(), context.id)
-        self.engine.trace_store.add(trace)
+        self.engine.trace_store.add(trace, self.rule.trace_runs)
         try:
             variables = self._variables(trigger, extra)
         except Exception as err:
@@ -302,7 +302,7 @@ class Automation:
         trigger = variables.get("trigger") if isinstance(variables.get("trigger"), dict) else None
         trace = Trace(self.rule, trigger, self.env.clock.now(), context.id)
         trace.reason = "continued after a restart"
-        self.engine.trace_store.add(trace)
+        self.engine.trace_store.add(trace, self.rule.trace_runs)
         self.launch(Run(self, self.env, context, variables, trace), item)
         dropped = item.get("dropped") or []
         if dropped:

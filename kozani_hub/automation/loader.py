@@ -13,7 +13,7 @@ from typing import Any
 from kozani_hub.config.errors import ConfigIssue, display_path
 from kozani_hub.config.includes import yaml_files
 from kozani_hub.config.loader import load_yaml_files
-from kozani_hub.config.marked import Mark
+from kozani_hub.config.marked import Mark, MarkedList
 from kozani_hub.templates import TemplateEngine
 
 from .blueprints import BLUEPRINT_FOLDER, Blueprint, Blueprints, describe_use, instantiate
@@ -62,7 +62,7 @@ def load_rules(
             issues.append(ConfigIssue(file, 1, f"a rule file holds a list of rules, got "
                                       f"{show(data)}"))
             continue
-        items = as_list(data)
+        items = rules_of(data)
         for index, item in enumerate(items):
             mark = item_mark(items, index, (file, 1))
             fallback = f"{slug(path.stem)}_{index + 1}"
@@ -81,6 +81,23 @@ def load_rules(
                 continue
             rules[rule.id] = rule
     return rules, sorted(set(issues), key=ConfigIssue.sort_key)
+
+
+def rules_of(data: Any) -> list[Any]:
+    """The rules of a file: a list, one rule, or Home Assistant's configuration.yaml form
+    (`automation:`, `automation 2:`, ... each holding a rule or a list), as its documentation
+    writes examples."""
+    if isinstance(data, dict) and data and all(
+        isinstance(key, str) and (key == "automation" or key.startswith("automation "))
+        for key in data
+    ):
+        rules = MarkedList(*mark_of(data))
+        for key, value in data.items():
+            inner = as_list(value)
+            for index, item in enumerate(inner):
+                rules.put(item, item_mark(inner, index, mark_of(data, key)))
+        return rules
+    return as_list(data)
 
 
 class _BlueprintBroken(Exception):

@@ -143,6 +143,20 @@ def rule_json_schema() -> dict[str, Any]:
         "title": "Kozani Hub rule file",
         "description": "Rules in Home Assistant automation syntax: a list of rules, each with "
                        "triggers, conditions and actions.",
-        "anyOf": [{"type": "array", "items": {"$ref": "#/$defs/rule"}}, {"$ref": "#/$defs/rule"}],
+        "anyOf": [
+            {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+            {"$ref": "#/$defs/rule"},
+            {
+                "type": "object",
+                "description": "Home Assistant's configuration.yaml form: automation:, "
+                               "automation 2:, ...",
+                "minProperties": 1,
+                "patternProperties": {"^automation( .*)?$": {"anyOf": [
+                    {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+                    {"$ref": "#/$defs/rule"},
+                ]}},
+                "additionalProperties": False,
+            },
+        ],
         "$defs": defs,
     }

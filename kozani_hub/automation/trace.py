@@ -304,15 +304,16 @@ class TraceStore:
         self.bytes = 0
         self._listeners: list[Callable[[Trace], None]] = []
 
-    def add(self, trace: Trace) -> None:
-        """Keep `trace`; drop the rule's oldest beyond `per_rule`."""
-        if self.per_rule == 0:
+    def add(self, trace: Trace, limit: int | None = None) -> None:
+        """Keep `trace`; drop the rule's oldest beyond `limit` (default `per_rule`)."""
+        keep = self.per_rule if limit is None else limit
+        if keep <= 0:
             return
         traces = self._by_rule.get(trace.rule_id)
         if traces is None:
             self._by_rule[trace.rule_id] = [trace]
         else:
-            if len(traces) >= self.per_rule:
+            while len(traces) >= keep:
                 self._drop(traces.pop(0))
             traces.append(trace)
         self._order.append(trace)
@@ -321,13 +322,12 @@ class TraceStore:
 
     def ended(self, trace: Trace) -> None:
         """Count what the finished run recorded, and tell the listeners."""
-        if self.per_rule:
-            held = self._by_rule.get(trace.rule_id)
-            if held and trace in held:
-                trace.size = trace.estimate()
-                self.bytes += trace.size
-                if self.bytes > self.max_bytes:
-                    self._bound()
+        held = self._by_rule.get(trace.rule_id)
+        if held and trace in held:
+            trace.size = trace.estimate()
+            self.bytes += trace.size
+            if self.bytes > self.max_bytes:
+                self._bound()
         for listener in self._listeners:
             listener(trace)
 
