@@ -151,8 +151,9 @@ class HubEnvironment(ImmutableSandboxedEnvironment):
         self.globals["range"] = self.safe_range
         install_filters(self, guard)
         self.filters["attr"] = self.attr_filter
-        self.trusted_callables: set[int] = set()
-        self.plain_callables: set[int] = set()
+        # Keyed by id for speed; the values keep the objects alive, so an id is never reused.
+        self.trusted_callables: dict[int, Any] = {}
+        self.plain_callables: dict[int, Any] = {}
         self.open_types: set[type] = {LoopContext}
 
     # --- compilation ----------------------------------------------------------------------

@@ -210,3 +210,19 @@ def test_a_failed_render_leaves_the_engine_as_it_was(quick: TemplateEngine) -> N
     assert "ran for more than" in str(info.error)
     assert quick.guard.scope is before
     assert quick.compile("{% for i in range(10) %}{{ i }}{% endfor %}").render() == "0123456789"
+
+
+async def test_the_hub_keeps_running_after_a_hostile_template(hub: Hub) -> None:
+    fired: list[str] = []
+    hub.clock.call_later(5, lambda: fired.append("timer"))
+    hub.bus.listen("ping", lambda event: fired.append("event"))
+    engine = TemplateEngine(hub, Limits(render_timeout=0.1))
+    for source in (
+        "{{ 'a' * 10**9 }}",
+        "{% for a in range(10**5) %}{% for b in range(10**5) %}{% endfor %}{% endfor %}",
+        "{{ ''.__class__ }}",
+    ):
+        assert engine.compile(source).render_with_info().error is not None
+    hub.bus.fire("ping", {})
+    await hub.clock.advance(10)  # type: ignore[attr-defined]
+    assert fired == ["event", "timer"]
