@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -59,14 +57,11 @@ class AutomationEngine:
         trace_runs: int = 10,
         trace_memory: int = DEFAULT_TRACE_MEMORY,
         roots: Sequence[Path] | None = None,
-        handle_sighup: bool = True,
     ) -> None:
         self.hub = hub
         self.rule_dirs = [Path(d) for d in rule_dirs]
         self.roots = list(roots) if roots else self._default_roots()
-        found = getattr(hub, "templates", None)
-        self.templates: TemplateEngine = found if isinstance(found, TemplateEngine) \
-            else TemplateEngine(hub)
+        self.templates: TemplateEngine = hub.templates
         self.env = Env(hub, self.templates)
         self.env.on_pending_change = self._pending_changed
         self.trace_store = TraceStore(trace_runs, trace_memory)
@@ -74,8 +69,6 @@ class AutomationEngine:
         self.issues: list[ConfigIssue] = []
         self.running = False
         self.nesting = 0
-        self._handle_sighup = handle_sighup
-        self._sighup = False
         self._undo: list[Callable[[], None]] = []
         self._pending_listeners: list[Callable[[], None]] = []
         self._restored: dict[str, tuple[bool | None, datetime | None]] = {}
@@ -116,7 +109,6 @@ class AutomationEngine:
             self._attach(automation)
         self.running = True
         self._warn_unknown_services(rules.values())
-        self._listen_sighup()
         _LOGGER.info("%d rule(s) loaded from %s", len(self.rules),
                      ", ".join(str(d) for d in self.rule_dirs))
 
@@ -127,10 +119,6 @@ class AutomationEngine:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
         self.flush_states()
-        if self._sighup:
-            self._sighup = False
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         tasks: list[asyncio.Task[None]] = []
         for automation in self.rules.values():
             automation.detach()
@@ -187,25 +175,12 @@ class AutomationEngine:
             _LOGGER.warning("%s is called by rule %s%s, but nothing provides it yet", name,
                             ", ".join(users[:3]), more)
 
-    def _listen_sighup(self) -> None:
-        if not self._handle_sighup or self._sighup:
-            return
-        try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._on_sighup)
-        except (NotImplementedError, RuntimeError, ValueError):
-            return
-        self._sighup = True
-
-    def _on_sighup(self) -> None:
-        _LOGGER.info("SIGHUP: reloading the rules")
-        self.hub.create_task(self.reload(), name="rules reload")
-
     # --- reload ---------------------------------------------------------------------------
 
     async def reload(self) -> list[ConfigIssue]:
         """Validate everything; if all is valid, replace only the rules whose definition
         changed (the others keep their runs and pending `for:`). Returns the problems; when
-        there are any, nothing changed."""
+        there are any, nothing changed. The hub calls this on SIGHUP."""
         if self._reloading is None:
             self._reloading = asyncio.Lock()
         async with self._reloading:

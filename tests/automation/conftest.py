@@ -61,7 +61,7 @@ def start(hub: Hub, rules_dir: Path, calls: Calls) -> Start:
     ) -> AutomationEngine:
         if text is not None:
             write(rules_dir, "rules.yaml", text)
-        engine = AutomationEngine(hub, [rules_dir], handle_sighup=False, **kwargs)
+        engine = AutomationEngine(hub, [rules_dir], **kwargs)
         hub.add_component(engine)
         await hub.start()
         if not allow_issues:

@@ -45,7 +45,7 @@ async def restart(
             saved = value if isinstance(value, State) else State(
                 entity_id, value, context=Context(origin="restore"))
             hub2.states.restore(saved)
-        engine2 = AutomationEngine(hub2, [rules_dir], handle_sighup=False)
+        engine2 = AutomationEngine(hub2, [rules_dir])
         hub2.add_component(engine2)
         await hub2.start()
         return hub2, engine2, calls2, clock2
