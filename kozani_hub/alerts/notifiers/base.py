@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from . import log
+from . import email, log, webhook
 from .contract import DeliveryError, Message, Notifier
 
 if TYPE_CHECKING:
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 NotifierFactory = Callable[[str, BaseModel, "Hub"], Notifier]
 
 NOTIFIER_TYPES: dict[str, tuple[type[BaseModel], NotifierFactory]] = {
+    "email": (email.EmailConfig, email.create),
     "log": (log.LogConfig, log.create),
+    "webhook": (webhook.WebhookConfig, webhook.create),
 }
 
 __all__ = ["NOTIFIER_TYPES", "DeliveryError", "Message", "Notifier", "NotifierFactory"]
