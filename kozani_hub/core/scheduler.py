@@ -133,9 +133,10 @@ def _following(trigger: FireTimeTrigger, fired_at: datetime) -> datetime | None:
         if nxt is None:
             return None
         later = nxt.astimezone(UTC) > fired_at.astimezone(UTC)
-        repeated = isinstance(trigger, CronTrigger) and nxt.replace(
-            tzinfo=None
-        ) == fired_at.astimezone(nxt.tzinfo).replace(tzinfo=None)
+        # Interval triggers count real time; every other trigger (cron, and wrappers around
+        # it) is a calendar schedule, which runs once in the repeated hour.
+        wall_now = fired_at.astimezone(nxt.tzinfo).replace(tzinfo=None)
+        repeated = not isinstance(trigger, IntervalTrigger) and nxt.replace(tzinfo=None) == wall_now
         if later and not repeated:
             return nxt
         probe = max(probe, nxt.astimezone(UTC)) + timedelta(seconds=1)

@@ -120,8 +120,16 @@ async def webhook(request: web.Request) -> web.Response:
             payload = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError):
             payload = None
-    data = {"json": payload, "data": dict(await request.post()) if payload is None else {}}
+    form = dict(await request.post()) if payload is None else {}
     for handler in request.app[WEBHOOKS]:
-        if await handler(webhook_id, data, dict(request.headers)):
+        taken = await handler(
+            webhook_id,
+            payload,
+            dict(request.headers),
+            method=request.method,
+            query=dict(request.query),
+            data=form,
+        )
+        if taken:
             return web.json_response({"accepted": True})
-    return json_error(404, f"no rule listens on webhook {webhook_id!r}")
+    return json_error(404, f"no rule listens on webhook {webhook_id!r} for {request.method}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -18,8 +18,21 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-WebhookHandler = Callable[[str, dict[str, Any], dict[str, str]], Awaitable[bool]]
-"""Gets (webhook_id, {"json": ..., "data": ...}, headers); returns whether it took the call."""
+
+class WebhookHandler(Protocol):
+    """Takes a webhook call: the JSON body (None when the body is not JSON), the headers, the
+    method, the query and the form data. Returns whether a listener took the call."""
+
+    async def __call__(
+        self,
+        webhook_id: str,
+        payload: Any,
+        headers: Mapping[str, str],
+        *,
+        method: str = "POST",
+        query: Mapping[str, str] | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> bool: ...
 
 
 class HttpServer:
@@ -79,7 +92,7 @@ class HttpServer:
         app.router.add_get("/api/states/{entity_id}", api.state)
         app.router.add_get("/api/services", api.services)
         app.router.add_post("/api/services/{domain}/{service}", api.call_service)
-        app.router.add_post("/api/webhook/{webhook_id}", api.webhook)
+        app.router.add_route("*", "/api/webhook/{webhook_id}", api.webhook)
         return app
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -153,14 +153,25 @@ async def test_webhooks_are_public_and_routed(
 ) -> None:
     seen: list[tuple[str, Any]] = []
 
-    async def handler(webhook_id: str, data: dict[str, Any], headers: dict[str, str]) -> bool:
+    async def handler(
+        webhook_id: str,
+        payload: Any,
+        headers: Mapping[str, str],
+        *,
+        method: str = "POST",
+        query: Mapping[str, str] | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> bool:
         if webhook_id != "flood_gauge":
             return False
-        seen.append((webhook_id, data["json"]))
+        seen.append((webhook_id, payload))
+        assert query == {"site": "north"}
         return True
 
     server.add_webhook_handler(handler)
-    async with client.post(f"{server.url}/api/webhook/flood_gauge", json={"level": 3}) as resp:
+    async with client.post(
+        f"{server.url}/api/webhook/flood_gauge?site=north", json={"level": 3}
+    ) as resp:
         assert resp.status == 200
     async with client.post(f"{server.url}/api/webhook/unknown", json={}) as resp:
         assert resp.status == 404
