@@ -12,7 +12,7 @@ from typing import Any
 
 from kozani_hub.config.errors import ConfigIssue, display_path
 from kozani_hub.config.includes import yaml_files
-from kozani_hub.config.loader import load_yaml_files
+from kozani_hub.config.loader import try_load_yaml
 from kozani_hub.config.marked import Mark, MarkedList
 from kozani_hub.templates import TemplateEngine
 
@@ -48,39 +48,53 @@ def load_rules(
     issues: list[ConfigIssue] = [
         ConfigIssue(str(d), None, "the rule folder does not exist") for d in dirs if not d.is_dir()
     ]
-    loaded, read_issues = load_yaml_files(rule_files(dirs), roots=roots)
-    issues.extend(read_issues)
-    compiler = Compiler(templates)
-    blueprints = Blueprints(dirs, roots)
-    rules: dict[str, Rule] = {}
-    seen: _Seen = _Seen()
-    for path, data in loaded:
+    load = _Load(Compiler(templates), Blueprints(dirs, roots))
+    # One file at a time: its YAML is freed before the next is read, so loading ten
+    # thousand rules never holds them all as YAML at once.
+    for path in rule_files(dirs):
+        data, read_issues = try_load_yaml(path, roots=roots)
+        if read_issues:
+            issues.extend(read_issues)
+        else:
+            issues.extend(load.file(path, data))
+    return load.rules, sorted(set(issues), key=ConfigIssue.sort_key)
+
+
+class _Load:
+    """One load of the rule folders: what is shared between its files."""
+
+    def __init__(self, compiler: Compiler, blueprints: Blueprints) -> None:
+        self.compiler = compiler
+        self.blueprints = blueprints
+        self.seen = _Seen()
+        self.rules: dict[str, Rule] = {}
+
+    def file(self, path: Path, data: Any) -> list[ConfigIssue]:
+        """Compile the rules of one file; return its problems."""
         file = str(path)
         if data is None:
-            continue
+            return []
         if not isinstance(data, list | dict):
-            issues.append(ConfigIssue(file, 1, f"a rule file holds a list of rules, got "
-                                      f"{show(data)}"))
-            continue
+            return [ConfigIssue(file, 1, f"a rule file holds a list of rules, got {show(data)}")]
+        issues: list[ConfigIssue] = []
         items = rules_of(data)
         for index, item in enumerate(items):
             mark = item_mark(items, index, (file, 1))
-            fallback = f"{slug(path.stem)}_{index + 1}"
             try:
-                rule = _compile(compiler, blueprints, item, file=file, mark=mark,
-                                fallback=fallback)
+                rule = _compile(self.compiler, self.blueprints, item, file=file, mark=mark,
+                                fallback=f"{slug(path.stem)}_{index + 1}")
             except Invalid as error:
                 issues.extend(ConfigIssue(m[0] or file, m[1], text) for m, text in error.problems)
                 continue
             except _BlueprintBroken as broken:
                 issues.extend(broken.issues)
                 continue
-            problem = seen.add(rule)
+            problem = self.seen.add(rule)
             if problem:
                 issues.append(ConfigIssue(file, mark[1], problem))
                 continue
-            rules[rule.id] = rule
-    return rules, sorted(set(issues), key=ConfigIssue.sort_key)
+            self.rules[rule.id] = rule
+        return issues
 
 
 def rules_of(data: Any) -> list[Any]:

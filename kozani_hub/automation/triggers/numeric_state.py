@@ -6,7 +6,7 @@ value already in range when the rule starts must leave the range before it can f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -86,73 +86,12 @@ class NumericStateTrigger(Trigger):
             return False
 
     def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:
-        armed = {
-            eid for eid in self.entity_ids
-            if not self._matching(env, eid, env.states.get(eid), variables)
-        }
-        holds = Holds(env, fire) if self.duration is not None else None
-        attachment = Attachment()
-        attachment.holds = holds
-        if holds is not None:
+        watch = NumericWatch(self, env, variables, fire)
+        if self.duration is not None:
+            holds = watch.holds = Holds(env, fire)
             holds.restore = lambda item: self._restore(env, holds, variables, item)
-        listener = self._listener(env, variables, fire, holds, armed)
-        attachment.undo.append(env.states.track(self.entity_ids, listener))
-        return attachment
-
-    def _listener(
-        self,
-        env: Env,
-        variables: Mapping[str, Any],
-        fire: Fire,
-        holds: Holds | None,
-        armed: set[str],
-    ) -> Callable[[Event], None]:
-        duration = self.duration
-        check = self.check
-
-        def changed(event: Event) -> None:
-            data = event.data
-            entity_id: str = data["entity_id"]
-            new: State | None = data["new_state"]
-            if new is None:
-                if holds is not None:
-                    holds.cancel(entity_id)
-                return
-            if not self._matching(env, entity_id, new, variables):
-                armed.add(entity_id)
-                if holds is not None:
-                    holds.cancel(entity_id)
-                return
-            if entity_id not in armed:
-                return
-            armed.discard(entity_id)
-            old: State | None = data["old_state"]
-            trigger = self.data(
-                entity_id=entity_id,
-                above=_limit(check.above),
-                below=_limit(check.below),
-                from_state=old,
-                to_state=new,
-                description=f"numeric state of {entity_id} {new.state}, {check.describe()}",
-            )
-            trigger["for"] = None
-            if duration is None or holds is None:
-                fire(trigger, new.context)
-                return
-            try:
-                period = duration.resolve({**variables, "trigger": trigger})
-            except Exception as err:
-                env.logger.error(
-                    "numeric_state trigger %s: cannot work out 'for': %s", self.base.path, err
-                )
-                return
-            trigger["for"] = period
-            if period <= timedelta(0):
-                fire(trigger, new.context)
-            else:
-                holds.start(entity_id, period, trigger, new.context)
-
-        return changed
+        watch.undo.append(env.states.track(self.entity_ids, watch))
+        return watch
 
     def _restore(
         self, env: Env, holds: Holds, variables: Mapping[str, Any], item: Mapping[str, Any]
@@ -169,3 +108,72 @@ def _limit(bound: Bound | None) -> float | str | None:
     if bound is None:
         return None
     return bound.number if bound.number is not None else bound.entity_id
+
+
+class NumericWatch(Attachment):
+    """An attached numeric_state trigger, called with each change of its entities.
+
+    An entity is armed while its value is out of range; the change that brings an armed
+    entity into range fires (after `for:`, when given) and disarms it.
+    """
+
+    __slots__ = ("armed", "env", "fire", "trigger", "variables")
+
+    def __init__(
+        self, trigger: NumericStateTrigger, env: Env, variables: Mapping[str, Any], fire: Fire
+    ) -> None:
+        super().__init__()
+        self.trigger = trigger
+        self.env = env
+        self.variables = variables
+        self.fire = fire
+        # A tuple, not a set: an empty or one-item tuple weighs a fraction of a set, and ten
+        # thousand rules each keep one.
+        self.armed: tuple[str, ...] = tuple(
+            eid for eid in trigger.entity_ids
+            if not trigger._matching(env, eid, env.states.get(eid), variables)
+        )
+
+    def __call__(self, event: Event) -> None:
+        trigger = self.trigger
+        holds = self.holds
+        data = event.data
+        entity_id: str = data["entity_id"]
+        new: State | None = data["new_state"]
+        if new is None:
+            if holds is not None:
+                holds.cancel(entity_id)
+            return
+        if not trigger._matching(self.env, entity_id, new, self.variables):
+            if entity_id not in self.armed:
+                self.armed = (*self.armed, entity_id)
+            if holds is not None:
+                holds.cancel(entity_id)
+            return
+        if entity_id not in self.armed:
+            return
+        self.armed = tuple(e for e in self.armed if e != entity_id)
+        check = trigger.check
+        values = trigger.data(
+            entity_id=entity_id,
+            above=_limit(check.above),
+            below=_limit(check.below),
+            from_state=data["old_state"],
+            to_state=new,
+            description=f"numeric state of {entity_id} {new.state}, {check.describe()}",
+        )
+        values["for"] = None
+        if trigger.duration is None or holds is None:
+            self.fire(values, new.context)
+            return
+        try:
+            period = trigger.duration.resolve({**self.variables, "trigger": values})
+        except Exception as err:
+            self.env.logger.error("numeric_state trigger %s: cannot work out 'for': %s",
+                                  trigger.base.path, err)
+            return
+        values["for"] = period
+        if period <= timedelta(0):
+            self.fire(values, new.context)
+        else:
+            holds.start(entity_id, period, values, new.context)
