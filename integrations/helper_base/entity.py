@@ -44,6 +44,9 @@ class HelperEntity(Entity):
     def take_default(self) -> None:
         """Take the value an entity has when nothing was saved."""
 
+    def will_remove(self) -> None:
+        """The entity is about to leave the hub: cancel its timers and listeners."""
+
     def restore_state(self, state: State) -> None:
         """The recorder's hook: the state this entity had when the hub last stopped."""
         if self.settled or not self.restore or not self.take_saved(state):

@@ -57,5 +57,8 @@ class HelperSetup:
         while self._undo:
             self._undo.pop()()
         for entity_id in reversed(self._entity_ids):
+            entity = self.hub.entities.get(entity_id)
+            if isinstance(entity, HelperEntity):
+                entity.will_remove()
             self.hub.entities.remove(entity_id)
         self._entity_ids.clear()

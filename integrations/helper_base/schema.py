@@ -84,6 +84,21 @@ def _duration(value: Any) -> Any:
         raise PydanticCustomError("duration", str(err)) from None
 
 
+def _signed_duration(value: Any) -> Any:
+    try:
+        return parse_duration(value, allow_negative=True)
+    except ValueError as err:
+        raise PydanticCustomError("duration", str(err)) from None
+
+
+def format_duration(delta: timedelta) -> str:
+    """A duration as Home Assistant shows it in attributes: H:MM:SS."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours}:{rest // 60:02}:{rest % 60:02}"
+
+
 def _time_of_day(value: Any) -> Any:
     try:
         return parse_time_of_day(value)
@@ -112,6 +127,7 @@ ObjectId = Annotated[str, AfterValidator(_object_id)]
 EntityId = Annotated[str, AfterValidator(_entity_id)]
 EntityIds = Annotated[tuple[EntityId, ...], BeforeValidator(entity_ids_of)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+SignedDuration = Annotated[timedelta, BeforeValidator(_signed_duration)]
 TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
 TemplateText = Annotated[str, AfterValidator(check_template)]
 
