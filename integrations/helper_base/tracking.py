@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kozani_hub.core.events import EVENT_STATE_CHANGED, Event, Unsubscribe
 from kozani_hub.core.scheduler import Job
@@ -20,7 +20,8 @@ Results = Mapping[str, RenderInfo]
 class TemplateGroup:
     """Named templates rendered together; `on_result` gets every render's RenderInfo.
 
-    Changes are gathered and rendered once on the next turn of the event loop, so ten sources
+    Templates named in `as_text` give their text as rendered (a sensor's state); the others
+    give values as Home Assistant reads them ('5' -> 5). Changes are gathered and rendered once on the next turn of the event loop, so ten sources
     changing at once cost one render. Changes of `own_entity` (the entity the templates feed)
     are ignored, so a template that reads its own state does not loop.
     """
@@ -32,9 +33,13 @@ class TemplateGroup:
         on_result: Callable[[Results], None],
         *,
         own_entity: str | None = None,
+        as_text: frozenset[str] = frozenset(),
+        variables: Callable[[], Mapping[str, Any]] | None = None,
     ) -> None:
         self._hub = hub
         self._templates = dict(templates)
+        self._as_text = as_text
+        self._variables = variables
         self._on_result = on_result
         self._own = own_entity
         self._untrack: Unsubscribe | None = None
@@ -65,7 +70,11 @@ class TemplateGroup:
         self._pending = None
         if self._stopped:
             return
-        results = {name: t.render_with_info() for name, t in self._templates.items()}
+        variables = self._variables() if self._variables is not None else None
+        results = {
+            name: t.render_with_info(variables, parse_result=name not in self._as_text)
+            for name, t in self._templates.items()
+        }
         self._infos = tuple(results.values())
         entities = frozenset().union(*(i.entities for i in self._infos)) - {self._own or ""}
         wide = any(i.all_states or i.domains for i in self._infos)
