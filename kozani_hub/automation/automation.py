@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections import deque
 from collections.abc import Mapping
@@ -42,7 +41,7 @@ class Automation:
         self.rule = rule
         self.enabled = rule.initial_state is not False
         self.last_triggered: datetime | None = None
-        self.runs: list[Run] = []
+        self.runs: tuple[Run, ...] = ()  # a tuple: most rules have none, and () is shared
         self.queue: deque[Run] | None = None
         self.attachments: list[Attachment | None] = []
         self.trigger_variables: Mapping[str, Any] = _NONE
@@ -104,7 +103,7 @@ class Automation:
             for run in queued:
                 run.trace.finish(self.env.clock.now(), Outcome.CANCELLED, reason=reason)
                 self.engine.trace_store.ended(run.trace)
-        for run in tuple(self.runs):
+        for run in self.runs:
             run.cancel(reason)
 
     def write_state(self, context: Context | None = None) -> None:
@@ -126,7 +125,7 @@ class Automation:
         if rule.mode in (Mode.QUEUED, Mode.PARALLEL):
             attributes["max"] = rule.max_runs
         self.env.states.set(self.entity_id, "on" if self.enabled else "off", attributes,
-                            context or self._context)
+                            context or self._context or self.engine.context)
 
     # --- triggering ---------------------------------------------------------------------
 
@@ -226,7 +225,7 @@ class Automation:
 
     def launch(self, run: Run, resume: Mapping[str, Any] | None = None) -> None:
         """Start a run now: in this call stack while it can, in a task once it must wait."""
-        self.runs.append(run)
+        self.runs = (*self.runs, run)
         engine = self.engine
         self._context = run.context
         engine.state_changed(self)
@@ -241,8 +240,7 @@ class Automation:
 
     def run_ended(self, run: Run) -> None:
         """Called by a run as it ends: account for it, start the next queued one."""
-        with contextlib.suppress(ValueError):
-            self.runs.remove(run)
+        self.runs = tuple(r for r in self.runs if r is not run)
         self.engine.trace_store.ended(run.trace)
         if self.queue:
             self.launch(self.queue.popleft())

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kozani_hub.config.errors import ConfigIssue, display_path
+from kozani_hub.core.context import Context
 from kozani_hub.core.states import State
 from kozani_hub.hub import Hub
 from kozani_hub.templates import TemplateEngine
@@ -75,6 +76,8 @@ class AutomationEngine:
         self._stopped_snapshot: list[dict[str, Any]] = []
         self._reloading: asyncio.Lock | None = None
         self._dirty: dict[Automation, None] = {}
+        self.context = Context(origin="rule")
+        """The cause of what the engine writes on its own (the rules' entities at start)."""
         self._flush_handle: asyncio.Handle | None = None
 
     def _default_roots(self) -> list[Path]:
