@@ -301,7 +301,13 @@ class Automation:
         trace = Trace(self.rule, trigger, self.env.clock.now(), context.id)
         trace.reason = "continued after a restart"
         self.engine.trace_store.add(trace, self.rule.trace_runs)
-        self.launch(Run(self, self.env, context, variables, trace), item)
+        run = Run(self, self.env, context, variables, trace)
+        if item.get("queued") and self.runs and self.rule.mode is Mode.QUEUED:
+            if self.queue is None:
+                self.queue = deque()
+            self.queue.append(run)  # it waits its turn again, as before the restart
+        else:
+            self.launch(run, item)
         dropped = item.get("dropped") or []
         if dropped:
             return f"continued without the variables {', '.join(map(str, dropped))}"

@@ -24,15 +24,20 @@ from .rule import Rule, compile_rule, slug
 from .triggers.webhook import WebhookTrigger
 
 
+ALERT_FILES = ".alerts.yaml"
+"""Alert definitions may share the rule folders; the alert engine reads those files."""
+
+
 def rule_files(dirs: Sequence[Path]) -> list[Path]:
-    """Every rule file below the folders (recursively), blueprints left out."""
+    """Every rule file below the folders (recursively), blueprints and alert files left out."""
     files: list[Path] = []
     for given in dirs:
         folder = Path(given)
         if not folder.is_dir():
             continue
         blueprints = folder / BLUEPRINT_FOLDER
-        files.extend(p for p in yaml_files(folder) if not p.is_relative_to(blueprints))
+        files.extend(p for p in yaml_files(folder)
+                     if not p.is_relative_to(blueprints) and not p.name.endswith(ALERT_FILES))
     return files
 
 

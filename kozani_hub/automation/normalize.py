@@ -38,7 +38,7 @@ def item_mark(items: Any, index: int, fallback: Mark) -> Mark:
 
 def rename(data: dict[Any, Any], renames: dict[str, str], mark: Mark, what: str) -> dict[Any, Any]:
     """`data` with legacy keys renamed to their current names, marks kept."""
-    if not any(old in data for old in renames):
+    if renames.keys().isdisjoint(data):
         return data
     for old, new in renames.items():
         if old in data and new in data:

@@ -3,6 +3,7 @@ automation.* services."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.core.events import Event
+from kozani_hub.core.services import ServiceCall
 from kozani_hub.hub import Hub
 
 from .conftest import Start
@@ -189,3 +191,33 @@ async def test_automation_triggered_event(hub: Hub, start: Start, calls: Calls) 
         "source": "state binary_sensor.door_r01 None→on",
     }]
     assert seen[0].context.id == calls[0].context.id
+
+
+async def test_a_rule_that_retriggers_itself_does_not_blow_the_stack(
+    hub: Hub, start: Start, clock: SimulatedClock
+) -> None:
+    flips: list[str] = []
+
+    def flip(call: ServiceCall) -> None:
+        current = hub.states.get("light.loop")
+        new = "off" if current is not None and current.state == "on" else "on"
+        flips.append(new)
+        hub.states.set("light.loop", new, context=call.context)
+
+    hub.services.register("light", "flip", flip)
+    await start("""
+- id: loop
+  mode: parallel
+  max: 100000
+  triggers: [{trigger: state, entity_id: light.loop}]
+  actions: [{action: light.flip}]
+""", allow_issues=True)
+    hub.states.set("light.loop", "on")
+    assert 0 < len(flips) <= 10  # the first few in the same call, then one per loop turn
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert len(flips) > 20  # it goes on (as in Home Assistant), without recursing deeper
+    await hub.services.call("automation", "turn_off", target={"entity_id": "automation.loop"})
+    count = len(flips)
+    await clock.advance(1)
+    assert len(flips) <= count + 10

@@ -269,3 +269,37 @@ async def test_pending_listener_and_snapshot_after_stop(
     assert changes == [1, 0, 1]
     await hub.stop()
     assert [i["kind"] for i in engine.snapshot_pending()] == ["for"]
+
+
+async def test_queued_runs_come_back_and_parallel_waits_are_reported(
+    hub: Hub, start: Start, clock: SimulatedClock, restart: Restart
+) -> None:
+    engine = await start("""
+- id: queue
+  mode: queued
+  triggers: [{trigger: event, event_type: q}]
+  actions:
+    - delay: 60
+    - action: test.record
+      data: {n: "{{ trigger.event.data.n }}"}
+- id: both
+  triggers: [{trigger: event, event_type: p}]
+  actions:
+    - parallel:
+        - delay: 60
+        - delay: 90
+""")
+    hub.bus.fire("q", {"n": 1})
+    hub.bus.fire("q", {"n": 2})
+    hub.bus.fire("p")
+    await clock.advance(1)
+    items = saved(engine)
+    assert sorted((i["rule"], i["path"]) for i in items) == [
+        ("both", "action/0/parallel/0"), ("both", "action/0/parallel/1"),
+        ("queue", ""), ("queue", "action/0")]
+    _, engine2, calls2, clock2 = await restart(10)
+    problems = engine2.resume_pending(items)
+    assert len(problems) == 2
+    assert all("inside a parallel step" in p for p in problems)
+    await clock2.advance(120)
+    assert [c.data["n"] for c in calls2] == [1, 2]
