@@ -23,7 +23,6 @@ from .problems import Invalid, mark_of, show
 from .rule import Rule, compile_rule, slug
 from .triggers.webhook import WebhookTrigger
 
-
 ALERT_FILES = ".alerts.yaml"
 """Alert definitions may share the rule folders; the alert engine reads those files."""
 
