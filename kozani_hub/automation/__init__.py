@@ -24,7 +24,9 @@ Public API
     engine.all_traces()                  # every kept trace, oldest first
     engine.add_trace_listener(cb)        # cb(trace) when each run ends; returns unsubscribe
     engine.webhooks                      # {webhook_id: handler} of the attached rules
-    await engine.handle_webhook(webhook_id, payload, headers)   # -> bool (False: no rule)
+    await engine.handle_webhook(webhook_id, payload, headers, *, method="POST", query=None,
+                                data=None, remote=None)   # -> bool: False when no rule takes
+                                # it (unknown id, method not allowed, remote not local)
 
 Restart survival (for the recorder):
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -264,13 +265,18 @@ class AutomationEngine:
         method: str = "POST",
         query: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
+        remote: str | None = None,
     ) -> bool:
-        """Fire the rule listening to `webhook_id`; False when no rule listens to it."""
+        """Fire the rule listening to `webhook_id`; False when no rule takes this request
+        (no such id, a method the trigger does not allow, or a `remote` address outside the
+        local network for a `local_only` trigger)."""
         handler = self.env.webhooks.get(webhook_id)
         if handler is None:
             return False
         allowed = getattr(handler, "allowed_methods", None)
         if allowed and method.upper() not in allowed:
+            return False
+        if remote is not None and getattr(handler, "local_only", False) and not _local(remote):
             return False
         handler({"json": payload, "data": dict(data or {}), "headers": dict(headers),
                  "query": dict(query or {})})
@@ -393,6 +399,15 @@ class AutomationEngine:
             automation.enabled = enabled
         if last_triggered is not None:
             automation.last_triggered = last_triggered
+
+
+def _local(address: str) -> bool:
+    """Whether a client address is on the local network (or the host itself)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local
 
 
 def iter_steps(steps: Iterable[Step]) -> Iterator[Step]:

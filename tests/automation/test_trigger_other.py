@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from kozani_hub.automation.env import Env
+from kozani_hub.automation.triggers import Attachment, Fire, Trigger, TriggerBase, attach_all
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.core.context import Context
 from kozani_hub.core.events import EVENT_STATE_CHANGED
@@ -158,3 +165,44 @@ async def test_hub_start_and_shutdown(hub: Hub, start: Start, calls: Calls) -> N
     assert calls.datas() == [{"what": "start"}]
     await hub.stop()
     assert calls.datas() == [{"what": "start"}, {"what": "shutdown"}]
+
+
+async def test_a_local_only_webhook_refuses_outside_addresses(
+    hub: Hub, start: Start, calls: Calls
+) -> None:
+    engine = await start("""
+- id: gate
+  triggers:
+    - trigger: webhook
+      webhook_id: gate
+      allowed_methods: [POST, GET]
+  actions: [{action: test.record}]
+""")
+    assert await engine.handle_webhook("gate", None, {}, method="GET", remote="192.168.1.20")
+    assert not await engine.handle_webhook("gate", None, {}, remote="8.8.8.8")
+    assert len(calls) == 1
+
+
+def test_attaching_rolls_back_when_one_trigger_fails(hub: Hub) -> None:
+    env = Env(hub, hub.templates)
+    attached: list[str] = []
+
+    class Good(Trigger):
+        platform = "good"
+
+        def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:
+            attached.append(self.base.id)
+            return Attachment([lambda: attached.remove(self.base.id)])
+
+    class Bad(Trigger):
+        platform = "bad"
+
+        def attach(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> Attachment:
+            raise RuntimeError("the bus is closed")
+
+    def base(n: int) -> TriggerBase:
+        return TriggerBase(str(n), str(n), None, True, None, f"trigger/{n}")
+
+    with pytest.raises(RuntimeError, match="the bus is closed"):
+        attach_all((Good(base(0)), Good(base(1)), Bad(base(2))), env, {}, lambda d, c: None)
+    assert attached == []
