@@ -259,7 +259,7 @@ class AutomationEngine:
     async def handle_webhook(
         self,
         webhook_id: str,
-        payload: dict[str, Any] | None,
+        payload: Any,
         headers: Mapping[str, str],
         *,
         method: str = "POST",
