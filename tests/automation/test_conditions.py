@@ -219,3 +219,22 @@ async def test_disabled_condition_is_skipped(hub: Hub, start: Start, calls: Call
 """))
     hub.states.set("light.dimokratias_01", "on")
     assert await ran(hub, calls)
+
+
+async def test_legacy_condition_key_and_template_in_condition_key(
+    hub: Hub, start: Start, calls: Calls
+) -> None:
+    await start("""
+- id: legacy
+  trigger:
+    platform: event
+    event_type: go
+  condition:
+    - condition: "{{ is_state('switch.pump', 'on') }}"
+  action:
+    service: test.record
+""")
+    hub.states.set("switch.pump", "off")
+    assert not await ran(hub, calls)
+    hub.states.set("switch.pump", "on")
+    assert await ran(hub, calls)
