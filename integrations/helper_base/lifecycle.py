@@ -36,8 +36,9 @@ class HelperSetup:
             raise
         return setup
 
-    def add_entity(self, entity: Entity) -> None:
-        self.hub.entities.add(entity)
+    def add_entity(self, entity: Entity, *, write: bool = True) -> None:
+        """Add `entity` (publishing its state now unless `write` is false)."""
+        self.hub.entities.add(entity, write=write)
         self._entity_ids.append(entity.entity_id)
 
     def on_stop(self, undo: Callable[[], None]) -> None:
