@@ -17,10 +17,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kozani_hub.alerts.config import AlertsConfig
 from kozani_hub.config.messages import suggest
 from kozani_hub.recorder.config import RecorderConfig
 
-CORE_KEYS = ("hub", "http", "logger", "recorder")
+CORE_KEYS = ("hub", "http", "logger", "recorder", "alerts")
 """Top-level keys of hub.yaml that are not integrations."""
 
 DEFAULT_TIME_ZONE = "Europe/Athens"
@@ -141,12 +142,14 @@ class HubConfig(BaseModel):
     http: HttpSection | None = None
     logger: LoggerSection = LoggerSection()
     recorder: RecorderConfig = RecorderConfig()
+    alerts: AlertsConfig = AlertsConfig()
 
     @model_validator(mode="before")
     @classmethod
     def _written_but_empty(cls, data: Any) -> Any:
         # `http:` or `logger:` written with nothing under it means "on, with defaults".
         if isinstance(data, Mapping):
-            data = {key: _empty_is_default(value) if key in ("http", "logger", "recorder") else value
+            data = {key: _empty_is_default(value) if key in ("http", "logger", "recorder", "alerts")
+                    else value
                     for key, value in data.items()}
         return data
