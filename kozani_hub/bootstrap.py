@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from .alerts.setup import alert_engine
 from .automation import AutomationEngine
 from .config.hub_config import LoadedConfig, load_hub_config
 from .core.clock import Clock
@@ -23,11 +24,13 @@ def hub_from_config(
     with_integrations: bool = True,
     with_http: bool = True,
     with_recorder: bool = True,
+    record_notifications: bool = False,
 ) -> Hub:
     """A hub for a loaded configuration, its components added in start order.
 
     The recorder starts first, so that what it restores is there before rules start; the HTTP
-    server last, so that the API answers only once the hub is whole.
+    server last, so that the API answers only once the hub is whole. With
+    `record_notifications` (scenarios), alert notifications are recorded, never sent.
     """
     section = loaded.core.hub
     hub = Hub(
@@ -43,6 +46,8 @@ def hub_from_config(
         hub.add_component(Recorder(hub, loaded.core.recorder))
     engine = AutomationEngine(hub, list(loaded.rule_dirs), trace_runs=section.trace_runs)
     hub.add_component(engine)
+    alerts = alert_engine(hub, loaded, record_notifications=record_notifications)
+    hub.add_component(alerts)
     http = loaded.core.http
     if with_http and http is not None:
         server = HttpServer(
@@ -53,6 +58,7 @@ def hub_from_config(
             max_body_bytes=http.max_body_kib * 1024,
         )
         server.add_webhook_handler(engine.handle_webhook)
+        alerts.install_http(server)
         hub.add_component(server)
         if http.announce:
             hub.add_component(Announcer(hub, http.host, http.port))
