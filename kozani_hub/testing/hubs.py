@@ -52,12 +52,14 @@ class Crashable(Protocol):
 
 def config_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
     """The hub of `env.config_dir` as `kozani-hub run` builds it, without device integrations
-    or HTTP server, its recorder writing to the scenario's own database."""
+    or HTTP server, its recorder writing to the scenario's own database, its alert
+    notifications recorded instead of sent."""
     if env.config_dir is None:
         return bare_hub(env, clock)
     loaded = load_hub_config(env.config_dir)
     hub = hub_from_config(
-        loaded, clock, with_integrations=False, with_http=False, with_recorder=False
+        loaded, clock, with_integrations=False, with_http=False, with_recorder=False,
+        record_notifications=True,
     )
     config = loaded.core.recorder.model_copy(update={"db_path": str(env.database)})
     # First, where the hub's own build puts it: what it restores is there before rules start.

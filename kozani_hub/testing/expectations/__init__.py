@@ -6,6 +6,7 @@ parser in `expectation_parsers()`; the scenario reader and runner need nothing e
 
 from __future__ import annotations
 
+from .alerts import AlertsExpectation, NoNotificationsExpectation, NotificationsExpectation
 from .base import Expectation, ExpectationParser, Failure, Observation
 from .calls import CallsExpectation, NoCallsExpectation
 from .events import EventsExpectation, NoEventsExpectation
@@ -20,6 +21,9 @@ def expectation_parsers() -> dict[str, ExpectationParser]:
         "states": StatesExpectation.parse,
         "events": EventsExpectation.parse,
         "no_events": NoEventsExpectation.parse,
+        "alerts": AlertsExpectation.parse,
+        "notifications": NotificationsExpectation.parse,
+        "no_notifications": NoNotificationsExpectation.parse,
     }
 
 
