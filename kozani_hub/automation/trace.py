@@ -293,14 +293,19 @@ class TraceStore:
 
     A trace is stored when its run starts (so running runs can be read) and counted against
     `max_bytes` when it ends; listeners hear of it when it ends.
+
+    The global age order, needed to drop the oldest trace when memory runs short, is kept as
+    a queue of rule ids, not of traces: a trace dropped from its rule's list is freed at once
+    instead of lingering in the queue, and the garbage collector is not made to walk it.
     """
 
     def __init__(self, per_rule: int = 10, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.per_rule = max(0, per_rule)
         self.max_bytes = max_bytes
         self._by_rule: dict[str, list[Trace]] = {}  # lists: ten thousand deques weigh 6 MB
-        self._order: deque[Trace] = deque()  # stored traces, oldest first, some maybe dropped
-        self._stale = 0
+        self._order: deque[str] = deque()  # the rule id of each trace added, oldest first
+        self._stale: dict[str, int] = {}  # per rule: how many of its oldest ids were dropped
+        self._stale_total = 0
         self.bytes = 0
         self._listeners: list[Callable[[Trace], None]] = []
 
@@ -309,15 +314,16 @@ class TraceStore:
         keep = self.per_rule if limit is None else limit
         if keep <= 0:
             return
-        traces = self._by_rule.get(trace.rule_id)
+        rule_id = trace.rule_id
+        traces = self._by_rule.get(rule_id)
         if traces is None:
-            self._by_rule[trace.rule_id] = [trace]
+            self._by_rule[rule_id] = [trace]
         else:
             while len(traces) >= keep:
-                self._drop(traces.pop(0))
+                self._drop(rule_id, traces.pop(0))
             traces.append(trace)
-        self._order.append(trace)
-        if self._stale > len(self._order) // 2 + 64:
+        self._order.append(rule_id)
+        if self._stale_total > len(self._order) // 2 + 64:
             self._compact()
 
     def ended(self, trace: Trace) -> None:
@@ -332,27 +338,33 @@ class TraceStore:
             listener(trace)
 
     def _bound(self) -> None:
-        order = self._order
+        """Drop the oldest traces of all rules until the total is within `max_bytes`."""
+        order, stale = self._order, self._stale
         while self.bytes > self.max_bytes and order:
-            oldest = order.popleft()
-            held = self._by_rule.get(oldest.rule_id)
-            if held and held[0] is oldest:
-                held.pop(0)
+            rule_id = order.popleft()
+            if stale.get(rule_id):  # this rule's oldest entry was already dropped
+                stale[rule_id] -= 1
+                self._stale_total -= 1
+                continue
+            held = self._by_rule.get(rule_id)
+            if held:
+                oldest = held.pop(0)
                 self.bytes -= oldest.size
                 oldest.size = 0
-            else:
-                self._stale -= 1
 
     def _compact(self) -> None:
-        """Forget the traces already dropped from their rule's list."""
-        live = {id(t) for traces in self._by_rule.values() for t in traces}
-        self._order = deque(t for t in self._order if id(t) in live)
-        self._stale = 0
+        """Rebuild the age order from the kept traces, forgetting the dropped ones."""
+        kept = sorted((t for traces in self._by_rule.values() for t in traces),
+                      key=lambda t: t.started)
+        self._order = deque(t.rule_id for t in kept)
+        self._stale = {}
+        self._stale_total = 0
 
-    def _drop(self, trace: Trace) -> None:
+    def _drop(self, rule_id: str, trace: Trace) -> None:
         self.bytes -= trace.size
         trace.size = 0
-        self._stale += 1
+        self._stale[rule_id] = self._stale.get(rule_id, 0) + 1
+        self._stale_total += 1
 
     def listen(self, listener: Callable[[Trace], None]) -> Callable[[], None]:
         """Call `listener` with every trace when its run ends."""
@@ -371,7 +383,7 @@ class TraceStore:
         """Drop the traces of a rule that no longer exists."""
         traces = self._by_rule.pop(rule_id, None)
         for trace in traces or ():
-            self._drop(trace)
+            self._drop(rule_id, trace)
 
     def __iter__(self) -> Iterator[Trace]:
         """Every kept trace, oldest first."""

@@ -88,7 +88,7 @@ async def test_all_traces_stay_within_the_memory_cap(
     store = engine.trace_store
     assert store.bytes <= 20_000
     assert 0 < len(store) < 50 * 10
-    assert len(store._order) < 4 * len(store) + 200  # dropped traces are not held
+    assert len(store._order) < 4 * len(store) + 200  # the age order stays bounded too
 
 
 async def test_trace_listeners_hear_each_finished_run(
