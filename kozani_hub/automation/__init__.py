@@ -49,7 +49,20 @@ Each rule is the entity `automation.<id>` (on/off; attributes id, friendly_name,
 last_triggered, mode, current, max, file, line) and the services `automation.turn_on`,
 `turn_off` (stop_actions), `toggle`, `trigger` (skip_condition, variables) and `reload` are
 registered. Every run fires `automation_triggered`; a reload fires `automation_reloaded`.
-The registries of types are `TRIGGERS`, `CONDITIONS` and `ACTIONS`.
+The hub calls `reload()` on SIGHUP. The registries of types are `TRIGGERS`, `CONDITIONS`
+and `ACTIONS`; a trigger class has `Config` (its pydantic schema), `build()` and `attach()`
+returning an `Attachment` with `detach()`.
+
+How a run goes
+--------------
+A trigger fires inside the state machine's entity index callback (never a listener on every
+state change). The rule's conditions are evaluated and its actions run at once, in that same
+call, without a task: only when a step really waits (a delay, a wait, a slow device) is the
+rest handed to a task. A run started from within another run's service call goes the same
+way up to a nesting depth of 8, then through the event loop. Every run has its own Context
+whose parent is the triggering change's; its service calls carry it. The rule's entity is
+written once per turn of the event loop (a burst of triggers writes it once), so read
+`current` and `last_triggered` after yielding to the loop.
 """
 
 from .actions import ACTIONS
