@@ -16,7 +16,7 @@ from kozani_hub.core.states import State
 from kozani_hub.hub import Hub
 from kozani_hub.templates import TemplateEngine
 
-from . import services
+from . import pending, services
 from .actions import Step
 from .actions.service import ServiceStep
 from .automation import Automation
@@ -294,39 +294,12 @@ class AutomationEngine:
         """
         if not self.running:
             return list(self._stopped_snapshot)
-        items = []
-        for automation in self.rules.values():
-            rule = automation.rule
-            for item in automation.snapshot():
-                items.append({"rule": rule.id, "digest": rule.digest, **item})
-        return items
+        return pending.snapshot(self.rules.values())
 
     def resume_pending(self, items: Iterable[Mapping[str, Any]]) -> list[str]:
         """Take back items saved by `snapshot_pending` before a restart; return the problems
         (items that could not be taken back, and why). Call after `start()`."""
-        problems: list[str] = []
-        for item in items:
-            rule_id = str(item.get("rule"))
-            kind = item.get("kind")
-            automation = self.rules.get(rule_id)
-            if automation is None:
-                problems.append(f"rule {rule_id} no longer exists; its pending {kind} is dropped")
-                continue
-            where = f"rule {rule_id} ({automation.where()})"
-            if item.get("digest") != automation.rule.digest:
-                problems.append(f"{where} changed while the hub was down; its pending {kind} "
-                                "is dropped")
-                continue
-            if not automation.enabled:
-                problems.append(f"{where} is off; its pending {kind} is dropped")
-                continue
-            try:
-                problem = automation.resume(item)
-            except Exception as err:
-                problem = f"{type(err).__name__}: {err}"
-            if problem:
-                problems.append(f"{where}: pending {kind}: {problem}")
-        return problems
+        return pending.resume(self.rules, items)
 
     def add_pending_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call `listener` (no arguments) whenever a pending item appears or disappears;
