@@ -124,7 +124,8 @@ class Composer:
         content = self.content(definition, record, value)
         esc = record.escalation
         started = esc.started if esc is not None else (record.since or now)
-        stem = f"{definition.id}/{int(started.timestamp() * 1000)}/{reason}"
+        number = esc.number if esc is not None else 0
+        stem = f"{definition.id}/{int(started.timestamp() * 1000)}.{number}/{reason}"
         out: list[OutboxEntry] = []
         unreachable: list[str] = []
         for recipient in recipients:

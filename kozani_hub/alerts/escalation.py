@@ -7,6 +7,7 @@ back). Reminders (`repeat:`) follow the same rule.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -44,10 +45,12 @@ class DueStep:
         return f"s{self.round + 1}.{self.index + 1}"
 
 
-def start(now: datetime, repeat: Sequence[timedelta], has_policy: bool) -> Escalation:
+def start(now: datetime, repeat: Sequence[timedelta], has_policy: bool, number: int
+          ) -> Escalation:
     """A new escalation: the first step due now, the first reminder after the first interval."""
     reminder = now + repeat[0] if repeat else None
-    return Escalation(started=now, due=now if has_policy else None, reminder_due=reminder)
+    return Escalation(started=now, due=now if has_policy else None, reminder_due=reminder,
+                      number=number)
 
 
 def due_steps(
@@ -63,8 +66,8 @@ def due_steps(
         if following == len(policy.steps):
             following, round_ = 0, round_ + 1
         due = esc.due + step.wait if round_ < policy.loop else None
-        esc = Escalation(esc.started, following, round_, due, esc.reminders, esc.reminder_due,
-                         esc.step + 1)
+        esc = dataclasses.replace(esc, step=following, round=round_, due=due,
+                                  last_step=esc.step + 1)
     return steps, esc
 
 
@@ -79,8 +82,7 @@ def due_reminders(
         numbers.append(esc.reminders + 1)
         count = esc.reminders + 1
         interval = repeat[min(count, len(repeat) - 1)]
-        esc = Escalation(esc.started, esc.step, esc.round, esc.due, count,
-                         esc.reminder_due + interval, esc.last_step)
+        esc = dataclasses.replace(esc, reminders=count, reminder_due=esc.reminder_due + interval)
     return numbers, esc
 
 

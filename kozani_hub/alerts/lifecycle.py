@@ -149,10 +149,13 @@ def shelve(
 
 
 def reshow(record: AlertRecord) -> AlertRecord:
-    """Shown again while still active: unacknowledged, to be told anew."""
+    """Shown again: unacknowledged and told anew while still active; normal once it has
+    returned (whoever hid it had it in hand); a latched alert stays latched."""
     if record.active:
         return record.replace(acknowledged=False, acknowledged_by=None, acknowledged_at=None,
                               realarm_due=None, escalation=None)
+    if not record.latched:
+        return record.replace(acknowledged=True, escalation=None)
     return record
 
 

@@ -184,7 +184,9 @@ class Machine:
         d = alert.definition
         if needs_attention(record):
             if record.escalation is None and (d.policy is not None or d.repeat):
-                return record.replace(escalation=start(now, d.repeat, d.policy is not None))
+                number = record.escalations + 1
+                return record.replace(escalations=number, escalation=start(
+                    now, d.repeat, d.policy is not None, number))
             return record
         if record.escalation is not None:
             return record.replace(escalation=None)

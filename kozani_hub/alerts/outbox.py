@@ -5,6 +5,7 @@ restart it is sent again (with the same idempotency key, so a receiver can drop 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -87,7 +88,8 @@ class Outbox:
         send what is due. Returns the awaitable of the save."""
         now = self._hub.clock.now()
         placed = []
-        for entry in entries:
+        for given in entries:
+            entry = self._unique(given)
             placed.append(self._place(entry, now))
             self.entries[entry.key] = placed[-1]
         to_save = [*also, *(item(e) for e in placed)]
@@ -100,6 +102,19 @@ class Outbox:
             self._durable.log([*rows, *queued])
         self.pump()
         return saved
+
+    def _unique(self, entry: OutboxEntry) -> OutboxEntry:
+        """The entry, its key changed if a notification still waiting has that key (two
+        decisions must never be taken for one, or one of them would be lost)."""
+        key, n = entry.key, 1
+        while key in self.entries or key in self._inflight:
+            n += 1
+            key = f"{entry.key}+{n}"
+        if key == entry.key:
+            return entry
+        _LOGGER.warning("Notification key %s is taken by one still waiting; using %s",
+                        entry.key, key)
+        return entry.replace(message=dataclasses.replace(entry.message, key=key))
 
     def _place(self, entry: OutboxEntry, now: datetime) -> OutboxEntry:
         """Hold a grouped entry until its group's window ends (critical ones go at once)."""

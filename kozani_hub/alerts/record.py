@@ -22,6 +22,8 @@ class Escalation:
     reminder_due: datetime | None = None
     last_step: int = 0
     """The number (from 1) of the step run last; 0 before the first."""
+    number: int = 1
+    """Counts the alert's escalations, so that two started at one instant differ."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class AlertRecord:
     activations: tuple[datetime, ...] = ()
     chattering: bool = False
     stale: bool = False
+    escalations: int = 0
     overrides: Mapping[str, Any] = field(default_factory=dict)
     """What alert.raise gave: title, message, variables."""
     last: Change | None = None
@@ -96,7 +99,7 @@ class AlertRecord:
     def pristine(self) -> bool:
         """Nothing worth keeping across a restart: normal, not shelved, nothing pending."""
         return self == AlertRecord(self.alert_id, activations=self.activations, last=self.last,
-                                   chattering=self.chattering)
+                                   chattering=self.chattering, escalations=self.escalations)
 
 
 _NESTED: dict[str, type[Any]] = {
