@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("kozani_hub.commands.template", "render a template"),
     "schema": ("kozani_hub.commands.schema", "print the JSON Schema of rule files"),
     "bench": ("kozani_hub.commands.bench", "run the city-scale benchmark"),
+    "alerts": ("kozani_hub.commands.alerts", "alert reports (alarm rates against EEMUA 191)"),
 }
 
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger("kozani_hub.alerts")
 EVENT_NOTIFICATION = "alert_notification"
+STOP_GRACE = 5.0
+"""Seconds a stopping hub gives the sends under way (the process's time, not the hub's)."""
 Batch = tuple[str, str, list[OutboxEntry]]
 """(message key, kind: "single" | "group" | "held" | "batch", entries)."""
 
@@ -306,6 +308,9 @@ class Outbox:
                 handle.cancel()
         self._timer, self._soon = None, None
         tasks = list(self._tasks)
+        if tasks:
+            # Sends under way may finish (so they are not sent again at the next start).
+            await asyncio.wait(tasks, timeout=STOP_GRACE)
         for task in tasks:
             task.cancel()
         if tasks:
