@@ -1,4 +1,6 @@
 """The hub a scenario runs: its configuration without device integrations, on simulated time.
+Helper integrations (those whose module says `KIND = "helper"`: input_*, timer, template, ...)
+have no devices behind them and run for real.
 
 A restart builds a second hub on the same configuration and the same database; the first is
 left as a crash leaves it (no stop event, no final flush), its timers never fire again.
@@ -10,13 +12,17 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from kozani_hub.bootstrap import hub_from_config
-from kozani_hub.config.hub_config import load_hub_config
+from kozani_hub.config.errors import ConfigError, ConfigIssue
+from kozani_hub.config.hub_config import LoadedConfig, load_hub_config
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.hub import Hub
+from kozani_hub.integration import IntegrationError, available, load
 from kozani_hub.recorder import Recorder
+
+HELPER = "helper"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +67,31 @@ def config_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
         loaded, clock, with_integrations=False, with_http=False, with_recorder=False,
         record_notifications=True,
     )
+    hub.integration_configs = helper_sections(loaded)
     config = loaded.core.recorder.model_copy(update={"db_path": str(env.database)})
     # First, where the hub's own build puts it: what it restores is there before rules start.
     hub.components.insert(0, Recorder(hub, config))
     return hub
+
+
+def helper_sections(loaded: LoadedConfig) -> dict[str, Any]:
+    """The sections of the helper integrations, checked: a bad one fails the scenario with its
+    `FILE:LINE` problems rather than leaving its entities and services missing."""
+    known = available()
+    sections: dict[str, Any] = {}
+    issues: list[ConfigIssue] = []
+    for domain, section in loaded.integrations.items():
+        try:
+            integration = load(domain, known)
+        except IntegrationError:
+            continue  # device integrations are not started; `check` reports unknown ones
+        if getattr(integration.module, "KIND", None) != HELPER:
+            continue
+        issues += loaded.validate_integration(domain, integration.schema)[1]
+        sections[domain] = section
+    if issues:
+        raise ConfigError(issues)
+    return sections
 
 
 def bare_hub(env: ScenarioEnvironment, clock: SimulatedClock) -> Hub:
