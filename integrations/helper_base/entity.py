@@ -47,6 +47,11 @@ class HelperEntity(Entity):
     def will_remove(self) -> None:
         """The entity is about to leave the hub: cancel its timers and listeners."""
 
+    def adopt(self, state: State) -> None:
+        """Take a state already set for this entity's id as its value, if it can be read."""
+        if self.take_saved(state):
+            self.settled = True
+
     def restore_state(self, state: State) -> None:
         """The recorder's hook: the state this entity had when the hub last stopped."""
         if self.settled or not self.restore or not self.take_saved(state):

@@ -37,8 +37,18 @@ class HelperSetup:
         return setup
 
     def add_entity(self, entity: Entity, *, write: bool = True) -> None:
-        """Add `entity` (publishing its state now unless `write` is false)."""
-        self.hub.entities.add(entity, write=write)
+        """Add `entity` (publishing its state now unless `write` is false).
+
+        A helper entity whose state is already set when it is added (a scenario's initial
+        states) takes that state as its value.
+        """
+        existing = self.hub.states.get(entity.entity_id)
+        if isinstance(entity, HelperEntity) and existing is not None:
+            self.hub.entities.add(entity, write=False)
+            entity.adopt(existing)
+            entity.write_state()
+        else:
+            self.hub.entities.add(entity, write=write)
         self._entity_ids.append(entity.entity_id)
 
     def on_stop(self, undo: Callable[[], None]) -> None:

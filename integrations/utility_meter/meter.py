@@ -4,6 +4,7 @@ and what comes back after a restart."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -120,7 +121,9 @@ class Meter:
     def _catch_up(self, sensor: MeterSensor, tariff: str | None) -> None:
         if self._trigger is None or sensor.last_reset is None:
             return
-        due = self.hub.scheduler.next_fire_time(self._trigger, sensor.last_reset)
+        # the first reset strictly after the last one (a trigger counts its own instant as next)
+        after = sensor.last_reset + timedelta(seconds=1)
+        due = self.hub.scheduler.next_fire_time(self._trigger, after)
         if due is not None and due <= self.hub.clock.now():
             _LOGGER.info("%s: the cycle ended at %s while the hub was down; reset now",
                          sensor.entity_id, due.isoformat())

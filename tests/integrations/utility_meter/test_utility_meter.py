@@ -219,3 +219,13 @@ utility_meter:
     assert hubs.problem_at(problems, "fortnightly", "'daily'"), problems
     assert hubs.problem_at(problems, 'cron: "0 0', "give cycle or cron, not both"), problems
     assert hubs.problem_at(problems, "every day", "not a cron schedule"), problems
+
+
+async def test_a_restart_after_a_reset_does_not_reset_again(hubs: HelperHubs) -> None:
+    clock = SimulatedClock(at("2026-01-15T23:30:00+02:00"))
+    hub = await hubs.start(CONFIG, clock=clock, states={"sensor.energy": "100"})
+    await clock.advance_to(at("2026-01-16T00:00:00+02:00"))
+    await read(hub, 110)
+    hub = await hubs.restart(hub, downtime=3600)
+    assert meter(hub, "sensor.energy_daily") == "10"
+    assert attr(hub, "sensor.energy_daily", "last_reset") == "2026-01-15T22:00:00+00:00"

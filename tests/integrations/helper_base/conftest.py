@@ -1,0 +1,3 @@
+from tests.integrations.helper_base.harness import hubs
+
+__all__ = ["hubs"]
