@@ -10,11 +10,7 @@ from .lifecycle import HelperSetup
 from .restore import after_restore, recorder_of, when_started
 from .services import NoData, entity_service
 
-KIND = "helper"
-"""The value of every helper integration's `KIND`: scenarios run these for real."""
-
 __all__ = [
-    "KIND",
     "HelperEntity",
     "HelperSetup",
     "NoData",

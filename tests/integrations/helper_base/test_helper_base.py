@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from integrations.helper_base.restore import RestoreDone
+from kozani_hub.integration import load
 from kozani_hub.recorder import Recorder
 from kozani_hub.testing import run_scenario
 from tests.integrations.helper_base.harness import HEADER, HelperHubs
@@ -74,3 +75,16 @@ async def test_a_bad_helper_section_fails_the_scenario_at_its_line(tmp_path: Pat
     assert result.problem is not None
     assert "config/hub.yaml:9: max (1) must be greater than min (5)" in result.problem
 
+
+
+HELPERS = (
+    "counter", "derivative", "history_stats", "input_boolean", "input_datetime", "input_number",
+    "input_select", "schedule", "statistics", "template", "timer", "utility_meter", "workday",
+)
+
+
+def test_every_helper_is_installed_and_marked_as_one() -> None:
+    for domain in HELPERS:
+        integration = load(domain)
+        assert getattr(integration.module, "KIND", None) == "helper", domain
+    assert getattr(load("modbus").module, "KIND", None) != "helper"
