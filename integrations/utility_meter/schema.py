@@ -17,13 +17,12 @@ from integrations.helper_base.schema import (
     fail,
     none_as_empty,
 )
+from kozani_hub.core.scheduler import crontab_trigger
 
 Cycle = Literal[
     "quarter-hourly", "hourly", "daily", "weekly", "monthly", "bimonthly", "quarterly", "yearly"
 ]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_NUMBER = re.compile(r"(?<![/\d])\d+")
 _TARIFF = re.compile(r"^[a-z0-9_]+$")
 
 
@@ -48,16 +47,25 @@ class UtilityMeterConfig(Frozen):
             try:
                 cron_trigger(self.cron, None)
             except ValueError as err:
-                fail("cron", f"not a cron schedule ({err}); expected five fields such as "
-                     "'0 6 * * mon-fri'", self.cron)
-        if self.offset and self.cycle in ("quarter-hourly", "hourly") and self.offset >= timedelta(
-            minutes=15 if self.cycle == "quarter-hourly" else 60
+                fail(
+                    "cron",
+                    f"not a cron schedule ({err}); expected five fields such as '0 6 * * mon-fri'",
+                    self.cron,
+                )
+        if (
+            self.offset
+            and self.cycle in ("quarter-hourly", "hourly")
+            and self.offset >= timedelta(minutes=15 if self.cycle == "quarter-hourly" else 60)
         ):
             fail("offset", f"an offset of {self.offset} is longer than a {self.cycle} cycle")
         for index, tariff in enumerate(self.tariffs):
             if not _TARIFF.match(tariff):
-                fail(("tariffs", index), f"tariff '{tariff}' becomes part of an entity id: use "
-                     "lower-case letters, digits and '_'", tariff)
+                fail(
+                    ("tariffs", index),
+                    f"tariff '{tariff}' becomes part of an entity id: use "
+                    "lower-case letters, digits and '_'",
+                    tariff,
+                )
         if len(set(self.tariffs)) != len(self.tariffs):
             fail("tariffs", "tariffs must differ")
         return self
@@ -77,28 +85,15 @@ def cycle_fields(cycle: str, offset: timedelta) -> dict[str, Any]:
         fields["day_of_week"] = WEEKDAYS[offset.days % 7]
     elif cycle in ("monthly", "bimonthly", "quarterly", "yearly"):
         fields["day"] = offset.days + 1
-        fields["month"] = {"monthly": "*", "bimonthly": "*/2", "quarterly": "*/3",
-                           "yearly": "1"}[cycle]
+        fields["month"] = {"monthly": "*", "bimonthly": "*/2", "quarterly": "*/3", "yearly": "1"}[
+            cycle
+        ]
     return fields
 
 
 def cron_trigger(expression: str, tz: Any) -> CronTrigger:
     """A five-field crontab schedule; weekdays count from Sunday = 0 as in crontab."""
-    parts = expression.split()
-    if len(parts) != 5:
-        raise ValueError(f"{len(parts)} fields")
-    minute, hour, day, month, weekday = parts
-    weekday = _WEEKDAY_NUMBER.sub(lambda m: _weekday_name(int(m.group())), weekday)
-    return CronTrigger(
-        second=0, minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
-        timezone=tz,
-    )
-
-
-def _weekday_name(number: int) -> str:
-    if number >= len(_CRON_WEEKDAYS):
-        raise ValueError(f"weekday {number} is not 0-7")
-    return _CRON_WEEKDAYS[number]
+    return crontab_trigger(expression, tz)
 
 
 Entry = Annotated[UtilityMeterConfig, BeforeValidator(none_as_empty)]
@@ -106,4 +101,3 @@ Entry = Annotated[UtilityMeterConfig, BeforeValidator(none_as_empty)]
 
 class UtilityMeterSection(RootModel[dict[ObjectId, Entry]]):
     """The `utility_meter:` section: id -> meter."""
-

@@ -103,7 +103,7 @@ class Scheduler:
 
     def cron(self, expression: str, callback: JobCallback, name: str = "") -> Job:
         """A job on a five-field crontab expression (minute hour day month weekday)."""
-        trigger = CronTrigger.from_crontab(expression, timezone=self.tz)
+        trigger = crontab_trigger(expression, self.tz)
         return self.on(trigger, callback, name=name or expression)
 
     def cron_fields(self, callback: JobCallback, name: str = "", **fields: Any) -> Job:
@@ -119,6 +119,67 @@ class Scheduler:
 
     def next_fire_time(self, trigger: FireTimeTrigger, after: datetime) -> datetime | None:
         return trigger.get_next_fire_time(None, after.astimezone(self.tz))
+
+
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab weekday field (0 or 7 = Sunday) in APScheduler 3's terms (0 = Monday).
+
+    APScheduler 3 reads numbers in its own way, so `0 6 * * 1-5` would run Tuesday to
+    Saturday; names mean the same to both, so numbers become names and steps become lists.
+    """
+    parts: list[str] = []
+    for part in field.lower().split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            low, high = span.split("-", 1)
+            first, last = _weekday_number(low), _weekday_number(high)
+            if last == 0:  # "5-7" or "fri-sun": up to and including Sunday
+                last = 7
+        else:
+            first = last = _weekday_number(span)
+            if step:
+                last = 6
+        if not step and span == "*":
+            parts.append("*")
+            continue
+        every = int(step) if step else 1
+        parts.extend(_WEEKDAYS[day % 7] for day in range(first, last + 1, every))
+    return ",".join(dict.fromkeys(parts))
+
+
+def _weekday_number(token: str) -> int:
+    if token.isdigit():
+        number = int(token)
+        if not 0 <= number <= 7:
+            raise ValueError(f"weekday {token} is out of range 0-7 (0 and 7 are Sunday)")
+        return number % 7
+    try:
+        return _WEEKDAYS.index(token[:3])
+    except ValueError:
+        raise ValueError(f"unknown weekday {token!r}; use 0-7 or sun, mon, ... sat") from None
+
+
+def crontab_trigger(expression: str, tz: tzinfo) -> CronTrigger:
+    """APScheduler's cron trigger for a five-field crontab expression, read as cron reads it."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(
+            f"a crontab expression has 5 fields (minute hour day month weekday), got {len(fields)}"
+        )
+    minute, hour, day, month, weekday = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=crontab_weekdays(weekday),
+        timezone=tz,
+    )
 
 
 def _following(trigger: FireTimeTrigger, fired_at: datetime) -> datetime | None:

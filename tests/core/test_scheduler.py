@@ -4,8 +4,10 @@ import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from kozani_hub.core.clock import SimulatedClock
-from kozani_hub.core.scheduler import Scheduler
+from kozani_hub.core.scheduler import Scheduler, crontab_trigger, crontab_weekdays
 
 ATHENS = ZoneInfo("Europe/Athens")
 
@@ -112,3 +114,36 @@ async def test_interval_counts_real_time_across_the_autumn_change() -> None:
     )
     await clock.advance_to(local("2026-10-25T23:59:00"))
     assert len(runs) == 25
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("0", "sun"),
+        ("7", "sun"),
+        ("mon-fri", "mon,tue,wed,thu,fri"),
+        ("5-7", "fri,sat,sun"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("1,3", "mon,wed"),
+        ("*", "*"),
+    ],
+)
+def test_crontab_weekdays_count_from_sunday(field: str, expected: str) -> None:
+    assert crontab_weekdays(field) == expected
+
+
+async def test_cron_weekday_numbers_mean_what_cron_means() -> None:
+    clock = SimulatedClock(local("2026-01-17T00:00:00"))  # a Saturday
+    sched = Scheduler(clock, ATHENS)
+    runs: list[str] = []
+    sched.cron("0 6 * * 1-5", lambda: runs.append(clock.now().astimezone(ATHENS).strftime("%a")))
+    await clock.advance(7 * 86400)
+    assert runs == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+def test_bad_crontab_expressions_are_explained() -> None:
+    with pytest.raises(ValueError, match="5 fields"):
+        crontab_trigger("0 6 * *", ATHENS)
+    with pytest.raises(ValueError, match="out of range 0-7"):
+        crontab_trigger("0 6 * * 9", ATHENS)
