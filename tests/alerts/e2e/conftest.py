@@ -100,8 +100,7 @@ alerts:
       variables: {{ resident: Eleni Georgiou }}
 input_boolean:
   resident_r12_sos:
-    name: SOS button, flat R12
-    initial: false
+    name: SOS button, flat R12   # no initial: the button's state survives a restart
 """
     )
     return District(folder, http_port, webhook_port, smtp_port or 0)

@@ -41,6 +41,8 @@ class Delivery:
     key: str
     body: dict[str, Any]
     headers: dict[str, str]
+    at: float = 0.0
+    """When it arrived (wall-clock seconds)."""
 
 
 @dataclass
@@ -48,13 +50,16 @@ class Receiver:
     """A webhook receiver on 127.0.0.1 that verifies each request's signature.
 
     `answers` is a queue of status codes to give before answering 200; a request with a bad
-    signature gets 401. `now` is the receiver's clock, for the replay window.
+    signature gets 401. `now` is the receiver's clock, for the replay window. With `hold`, a
+    request is taken (recorded) and its answer held back until `release()` or `stop()`, as a
+    receiver that processed a notification but whose reply the sender never saw.
     """
 
     secret: bytes
     now: Callable[[], float] = time.time
     answers: list[int] = field(default_factory=list)
     delay: float = 0.0
+    hold: bool = False
     port: int = 0
     delivered: list[Delivery] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -88,11 +93,18 @@ class Receiver:
             status = self.answers.pop(0)
             return web.Response(status=status, text=f"receiver says {status}")
         body = json.loads(raw)
-        self.delivered.append(
-            Delivery(request.headers.get(IDEMPOTENCY_HEADER, ""), body, dict(request.headers))
-        )
+        key = request.headers.get(IDEMPOTENCY_HEADER, "")
+        self.delivered.append(Delivery(key, body, dict(request.headers), time.time()))
         self.arrived.set()
+        if self.hold:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._released.wait(), 30.0)
         return web.Response(status=200, text="ok")
+
+    def release(self) -> None:
+        """Answer the held requests and hold no more."""
+        self.hold = False
+        self._released.set()
 
     async def start(self) -> Receiver:
         app = web.Application()
