@@ -116,6 +116,7 @@ class AckTokens:
         self._lock = asyncio.Lock()
         self._on_ack: OnAck | None = None
         self._server: HttpServer | None = None
+        self._next_prune: datetime | None = None
 
     def _digest(self, token: str) -> str:
         return hmac.new(self._secret, token.encode(), hashlib.sha256).hexdigest()
@@ -136,7 +137,18 @@ class AckTokens:
         digest = self._digest(token)
         self._records[digest] = record
         self._store.put(KIND, digest, record.payload(), due=record.expires)
+        self._prune(now)
         return token
+
+    def _prune(self, now: datetime) -> None:
+        """Forget tokens long past their expiry, at most once an hour."""
+        if self._next_prune is not None and now < self._next_prune:
+            return
+        self._next_prune = now + timedelta(hours=1)
+        horizon = now - KEEP_AFTER_EXPIRY
+        for digest in [d for d, r in self._records.items() if r.expires < horizon]:
+            del self._records[digest]
+            self._store.delete(KIND, digest)
 
     def url(self, token: str) -> str:
         """The link that goes into a notification."""

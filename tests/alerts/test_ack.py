@@ -242,3 +242,17 @@ async def test_links_use_the_configured_address(site: Site) -> None:
         site.hub, site.recorder.store, SECRET, LIFETIME, base_url="https://hub.kozani.gr/"
     )
     assert tokens.url("abc") == "https://hub.kozani.gr/ack/abc"
+
+
+async def test_links_long_past_expiry_are_forgotten(
+    site: Site, client: aiohttp.ClientSession
+) -> None:
+    old = issue(site)
+    await site.clock.advance((LIFETIME + timedelta(days=8)).total_seconds())
+    issue(site, "tank_north_low", "nikos")
+    status, page = await fetch(client, "GET", old)
+    assert status == 404 and "not valid" in page
+    await site.recorder.flush()
+    with sqlite3.connect(site.recorder.path) as conn:
+        (count,) = conn.execute("SELECT COUNT(*) FROM pending WHERE kind = 'ack_token'").fetchone()
+    assert count == 1
