@@ -17,6 +17,7 @@ from kozani_hub.config.includes import yaml_files
 from kozani_hub.config.loader import try_load_yaml_partial
 from kozani_hub.config.marked import Mark, MarkedDict, locate
 from kozani_hub.config.messages import suggest
+from kozani_hub.config.packages import merge_packages
 from kozani_hub.config.schema import CORE_KEYS, HubConfig
 from kozani_hub.config.secret_store import SecretStore
 from kozani_hub.config.validation import try_validate
@@ -84,7 +85,10 @@ def load_hub_config(config_dir: Path, *, env: Mapping[str, str] | None = None) -
             "expected a mapping of sections (hub:, http:, and one "
             f"per integration), found {describe_kind(data)}",
         )
+    package_issues: list[ConfigIssue] = []
+    merge_packages(data, package_issues)
     core, issues = try_validate(HubConfig, data.subset(CORE_KEYS), file=file)
+    issues = package_issues + issues
     integrations = _integrations(data, issues)
     rule_dirs = _rule_dirs(core, data, config_dir, issues) if core is not None else ()
     if load_issues:
@@ -113,6 +117,7 @@ def integration_sections(config_dir: Path) -> tuple[MarkedDict, dict[str, Any]]:
     data, _ = try_load_yaml_partial(file, roots=[file.parent], secrets=SecretStore.beside(file))
     if not isinstance(data, MarkedDict):
         return MarkedDict(str(file), None), {}
+    merge_packages(data, [])
     return data, _integrations(data, [])
 
 
