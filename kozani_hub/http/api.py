@@ -129,6 +129,7 @@ async def webhook(request: web.Request) -> web.Response:
             method=request.method,
             query=dict(request.query),
             data=form,
+            remote=request.remote,
         )
         if taken:
             return web.json_response({"accepted": True})

@@ -32,6 +32,7 @@ class WebhookHandler(Protocol):
         method: str = "POST",
         query: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
+        remote: str | None = None,
     ) -> bool: ...
 
 

@@ -161,11 +161,13 @@ async def test_webhooks_are_public_and_routed(
         method: str = "POST",
         query: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
+        remote: str | None = None,
     ) -> bool:
         if webhook_id != "flood_gauge":
             return False
         seen.append((webhook_id, payload))
         assert query == {"site": "north"}
+        assert remote == "127.0.0.1"
         return True
 
     server.add_webhook_handler(handler)
