@@ -156,6 +156,7 @@ class Automation:
                                  logging.ERROR)
         if (rule.conditions and not skip_condition
                 and not evaluate_all(rule.conditions, env, variables, trace)):
+            variables.pop("this", None)  # not worth a State kept alive per trace
             trace.finish(env.clock.now(), Outcome.CONDITION_FAILED, variables)
             self.engine.trace_store.ended(trace)
             return trace

@@ -145,7 +145,11 @@ class Run:
             self.trace.fail(None, describe_error(err))
             self.env.logger.exception("Rule %s failed unexpectedly", rule.id)
         finally:
-            self.trace.finish(self.env.clock.now(), outcome, self.scope.vars, reason=reason)
+            variables = self.scope.vars
+            # The trace keeps the variables; `this` (the rule's own state when it started) would
+            # keep a whole State alive per trace for nothing the trace shows.
+            variables.pop("this", None)
+            self.trace.finish(self.env.clock.now(), outcome, variables, reason=reason)
             self.automation.run_ended(self)
 
     def cancel(self, reason: str) -> None:
