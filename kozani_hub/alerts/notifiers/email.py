@@ -78,6 +78,8 @@ class EmailNotifier:
         self._config = config
         self._hub = hub
         self._ca_file = _resolve(config.ca_file, hub.config_dir)
+        if self._ca_file is not None and not Path(self._ca_file).is_file():
+            raise ValueError(f"ca_file {self._ca_file} does not exist (or is not a file)")
 
     async def send(self, message: Message) -> None:
         """Deliver one email; raise DeliveryError with the server's answer if it is refused."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 RETRYABLE_4XX = frozenset({408, 425, 429})
 USER_AGENT = "Kozani-Hub-Alerts/1"
+MIN_SECRET = 16
 
 
 class WebhookConfig(BaseModel):
@@ -31,9 +32,20 @@ class WebhookConfig(BaseModel):
 
     type: Literal["webhook"] = "webhook"
     url: str
-    secret: SecretStr = Field(min_length=16)
+    secret: SecretStr
     timeout: float = Field(default=10.0, gt=0, le=300)
     headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr) -> SecretStr:
+        length = len(value.get_secret_value())
+        if length < MIN_SECRET:
+            raise ValueError(
+                f"the signing secret must be at least {MIN_SECRET} characters long, found "
+                f"{length}: use a long random string, kept in secrets.yaml"
+            )
+        return value
 
     @field_validator("url")
     @classmethod

@@ -222,3 +222,9 @@ def test_configuration_mistakes_are_refused(extra: dict[str, Any], expected: str
 def test_the_port_follows_the_security_mode(extra: dict[str, Any], port: int) -> None:
     config = EmailConfig.model_validate({"host": "mail", "sender": "hub@kozani.gr", **extra})
     assert config.effective_port == port
+
+
+def test_a_missing_ca_file_is_reported_when_the_notifier_is_made(hub: Hub, tmp_path: Path) -> None:
+    hub.config_dir = tmp_path
+    with pytest.raises(ValueError, match=f"ca_file {tmp_path}/mail-ca.pem does not exist"):
+        notifier(hub, 587, starttls=True, ca_file="mail-ca.pem")

@@ -141,7 +141,7 @@ async def test_a_receiver_slower_than_the_timeout_is_retried(hub: Hub, receiver:
     ("config", "expected"),
     [
         ({"url": "ftp://x", "secret": SECRET}, "http:// or https://"),
-        ({"url": "http://x", "secret": "short"}, "at least 16"),
+        ({"url": "http://x", "secret": "short"}, "at least 16 characters long, found 5"),
         ({"url": "http://x", "secret": SECRET, "retries": 3}, "retries"),
         ({"url": "http://x"}, "secret"),
     ],
