@@ -25,12 +25,14 @@ def hub_from_config(
     with_http: bool = True,
     with_recorder: bool = True,
     record_notifications: bool = False,
+    owns_process: bool = False,
 ) -> Hub:
     """A hub for a loaded configuration, its components added in start order.
 
     The recorder starts first, so that what it restores is there before rules start; the HTTP
     server last, so that the API answers only once the hub is whole. With
-    `record_notifications` (scenarios), alert notifications are recorded, never sent.
+    `record_notifications` (scenarios), alert notifications are recorded, never sent. A hub
+    that `owns_process` (`kozani-hub run`, the benchmark) tunes the garbage collector.
     """
     section = loaded.core.hub
     hub = Hub(
@@ -41,6 +43,7 @@ def hub_from_config(
         clock=clock,
         config_dir=loaded.config_dir,
         integration_configs=loaded.integrations if with_integrations else {},
+        owns_process=owns_process,
     )
     if with_recorder:
         hub.add_component(Recorder(hub, loaded.core.recorder))

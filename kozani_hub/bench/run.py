@@ -94,6 +94,7 @@ def build_bench_hub(folder: Path, *, with_recorder: bool) -> Hub:
         with_integrations=False,
         with_http=False,
         with_recorder=with_recorder,
+        owns_process=True,
     )
 
 

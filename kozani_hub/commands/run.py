@@ -41,7 +41,7 @@ def main(args: argparse.Namespace) -> int:
     logger = loaded.core.logger
     level = args.log_level or (logger.level.value if logger else "info")
     setup_logging(level, {k: v.value for k, v in logger.logs.items()} if logger else None)
-    hub = hub_from_config(loaded)
+    hub = hub_from_config(loaded, owns_process=True)
     try:
         asyncio.run(hub.run_until_stopped())
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
