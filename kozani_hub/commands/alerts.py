@@ -61,7 +61,9 @@ def parse_when(text: str, tz: tzinfo, *, end: bool) -> datetime:
 
 
 def period(args: argparse.Namespace, tz: tzinfo) -> tuple[datetime, datetime]:
-    stop = parse_when(args.end, tz, end=True) if args.end else RealClock().now().astimezone(tz)
+    """[from, to), the end no later than now (rates over time yet to come would be diluted)."""
+    now = RealClock().now().astimezone(tz)
+    stop = min(parse_when(args.end, tz, end=True), now) if args.end else now
     start = parse_when(args.start, tz, end=False) if args.start \
         else stop - timedelta(days=DEFAULT_DAYS)
     if start >= stop:
