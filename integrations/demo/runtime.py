@@ -26,6 +26,7 @@ from .home_devices import HomeDevices
 from .incidents import IncidentStager
 from .modbus_station import ModbusServeError, ModbusStation
 from .school_devices import SchoolDevices
+from .sky import RoadWeatherStation, Sky
 from .street_devices import StreetDevices
 from .water_station import EntityWaterOutput, NoWaterOutput, WaterStation
 from .weather import Weather
@@ -106,6 +107,10 @@ class DemoDistrict:
             p.key: HomeDevices(hub, p, self._stream(), self.outdoor_c)
             for p in self.layout.residents
         }
+        # Drawn after every older stream, so adding it changed none of their days.
+        self.sky = Sky(self._stream())
+        self.sky.next_hour(hub.clock.now(), hub.tz)
+        self.road_weather = RoadWeatherStation(self.sky)
         self.incidents = IncidentStager(hub, config.incidents, self.homes, self.water)
         self.entities: list[Entity] = []
         self._jobs: list[Job] = []
@@ -173,7 +178,7 @@ class DemoDistrict:
             self.layout.lamp_count,
             len(self.streets),
             len(self.water.tanks),
-            len(self.water.tanks),
+            sum(len(t.pumps_on) for t in self.water.tanks.values()),
             " (served over Modbus)" if self.modbus is not None else "",
             len(self.homes),
             len(self.entities),
@@ -181,12 +186,13 @@ class DemoDistrict:
 
     def _track_changes(self) -> None:
         # Tanks and pumps served over Modbus appear as the modbus integration's entities.
-        water = [eid for t in self.layout.tanks for eid in (t.level_entity_id, t.pump_entity_id)]
+        water = [eid for t in self.layout.tanks
+                 for eid in (t.level_entity_id, *t.pump_entity_ids, *t.current_entity_ids)]
         ids = {entity.entity_id for entity in self.entities} | set(water)
         self._untrack = self.hub.states.track(ids, self._count_change)
 
     def _add_entities(self) -> None:
-        groups: list[list[Entity]] = [[self.outdoor]]
+        groups: list[list[Entity]] = [[self.outdoor, *self.road_weather.entities()]]
         groups += [street.entities() for street in self.streets]
         if self.water.output is not None:
             groups.append(self.water.output.entities())
@@ -274,6 +280,7 @@ class DemoDistrict:
         seconds = self._slow_every
         self._outdoor_c = self.weather.temperature(self.hub.clock.now(), self.hub.tz)
         report(self.outdoor, self._outdoor_c)
+        self.road_weather.report()
         for street in self.streets:
             street.report_energy()
         self.school.report_energy()
@@ -282,11 +289,13 @@ class DemoDistrict:
 
     def _weather(self) -> None:
         self.weather.next_hour(self.hub.clock.now())
+        self.sky.next_hour(self.hub.clock.now(), self.hub.tz)
 
     def status_line(self) -> str:
         """One line a technician can read: what the district is doing right now."""
         tanks = ", ".join(
-            f"{t.spec.name.lower()} {t.level_m:.3f} m (pump {'on' if t.pump_on else 'off'})"
+            f"{t.spec.name.lower()} {t.level_m:.3f} m (pumps "
+            f"{'/'.join('on' if on else 'off' for on in t.pumps_on)})"
             for t in self.water.tanks.values()
         )
         lamps_on = sum(street.lamps_on for street in self.streets)
