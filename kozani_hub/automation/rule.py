@@ -17,6 +17,7 @@ from kozani_hub.config.marked import Mark
 
 from .actions import Step, compile_steps
 from .conditions import Condition, compile_conditions
+from .controls import Control, Controls, compile_controls
 from .fields import Actions, Conditions, Model, Triggers, VariablesMap
 from .normalize import rename
 from .problems import Invalid, mark_of, show
@@ -75,6 +76,7 @@ class RuleConfig(Model):
     missed: Missed = Field(
         Missed.SKIP, description="run_once: run a scheduled trigger missed during downtime once"
     )
+    controls: Controls = None
 
 
 _LEGACY = {"trigger": "triggers", "condition": "conditions", "action": "actions"}
@@ -105,6 +107,7 @@ class Rule:
     lines: Mapping[str, int]
     digest: str
     blueprint: str | None = None
+    controls: tuple[Control, ...] = ()  # the loads it acts on, for the energy review
 
     @property
     def name(self) -> str:
@@ -167,6 +170,11 @@ def compile_rule(
     variables = _variables(compiler, data, "variables", mark, problems)
     trigger_variables = _variables(compiler, data, "trigger_variables", mark, problems)
     level = _level(cfg.max_exceeded, mark_of(data, "max_exceeded", mark), problems)
+    controls: tuple[Control, ...] = ()
+    try:
+        controls = compile_controls(data.get("controls"), mark_of(data, "controls", mark))
+    except Invalid as error:
+        problems.extend(error.problems)
     if problems:
         raise Invalid.many(problems)
     rule_id = str(cfg.id) if cfg.id is not None else (slug(cfg.alias) if cfg.alias else
@@ -193,6 +201,7 @@ def compile_rule(
         lines=compiler.line_table(),
         digest=digest(data),
         blueprint=blueprint,
+        controls=controls,
     )
 
 

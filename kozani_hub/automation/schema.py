@@ -126,7 +126,7 @@ def rule_json_schema() -> dict[str, Any]:
             },
             **{k: v for k, v in rule["properties"].items() if k in ("id", "alias", "description",
                                                                    "mode", "max", "initial_state",
-                                                                   "missed")},
+                                                                   "missed", "controls")},
         },
     }
     defs.update({
