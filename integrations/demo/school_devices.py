@@ -1,4 +1,5 @@
-"""The school building: occupancy sensor, heating and lighting switches, electricity meter."""
+"""The school building: occupancy sensor, the switches of its loads, the heating thermostat's
+setpoint and the electricity meter."""
 
 from __future__ import annotations
 
@@ -9,11 +10,20 @@ from typing import TYPE_CHECKING
 
 from kozani_hub.core.context import Context
 from kozani_hub.core.scheduler import Job
-from kozani_hub.entities import BinarySensorEntity, Entity, SensorEntity
+from kozani_hub.entities import BinarySensorEntity, Entity, NumberEntity, SensorEntity
 
 from .entities import DemoSwitch, device_context, report, report_binary
 from .meter import EnergyMeter
-from .school import ROUTINE, Load, Routine, SchoolSpec, routine_applies, scheduled, school_power_w
+from .school import (
+    ROUTINE,
+    SWITCHED,
+    Load,
+    Routine,
+    SchoolSpec,
+    routine_applies,
+    scheduled,
+    school_power_w,
+)
 
 if TYPE_CHECKING:
     from kozani_hub.hub import Hub
@@ -22,6 +32,24 @@ _LOGGER = logging.getLogger(__name__)
 
 #: Relative spread of the meter's power readings around the modelled load.
 METER_NOISE = 0.015
+
+
+class Thermostat(NumberEntity):
+    """The heat pumps' setpoint (°C): a rule sets the building back when it is empty."""
+
+    def __init__(self, entity_id: str, *, name: str, initial: float,
+                 on_change: Callable[[Context], None], attributes: dict[str, str]) -> None:
+        super().__init__(entity_id, name=name, minimum=5.0, maximum=25.0, step=0.5, unit="°C",
+                         attributes={**attributes, "device_class": "temperature"})
+        self.value = initial
+        self._on_change = on_change
+
+    async def async_set_value(self, value: float, context: Context) -> None:
+        if value == self.value:
+            return
+        self.value = value
+        self.write_state(context)
+        self._on_change(context)
 
 
 class SchoolDevices:
@@ -48,10 +76,17 @@ class SchoolDevices:
                 command=self._command(load),
                 attributes=attrs,
             )
-            for load in (Load.HEATING, Load.LIGHTING)
+            for load in SWITCHED
         }
         for load, switch in self.switches.items():
             switch.is_on = self.loads[load]
+        self.setpoint = Thermostat(
+            spec.entity_id("number", "heating_setpoint"),
+            name=f"{spec.name} heating setpoint",
+            initial=spec.indoor_c,
+            on_change=self._setpoint_changed,
+            attributes=attrs,
+        )
         self.power = SensorEntity(
             spec.entity_id("sensor", "power"),
             name=f"{spec.name} power",
@@ -76,7 +111,7 @@ class SchoolDevices:
         self._jobs: list[Job] = []
 
     def entities(self) -> list[Entity]:
-        return [self.occupancy, *self.switches.values(), self.power, self.energy]
+        return [self.occupancy, *self.switches.values(), self.setpoint, self.power, self.energy]
 
     def start(self) -> None:
         for routine in ROUTINE:
@@ -116,13 +151,22 @@ class SchoolDevices:
         self.meter.watts = self._model_power()
         report(self.power, round(self.meter.watts))
 
+    def _setpoint_changed(self, context: Context) -> None:
+        _LOGGER.info("%s heating setpoint %.1f °C", self.spec.name, self.setpoint.value or 0.0)
+        self._account()
+        self.meter.watts = self._model_power()
+        report(self.power, round(self.meter.watts))
+
     def _model_power(self) -> float:
         return school_power_w(
             self.spec,
             occupied=self.loads[Load.OCCUPANCY],
             heating=self.loads[Load.HEATING],
             lighting=self.loads[Load.LIGHTING],
+            water_heater=self.loads[Load.WATER_HEATER],
+            ventilation=self.loads[Load.VENTILATION],
             outdoor_c=self._outdoor_c(),
+            setpoint_c=self.setpoint.value,
         )
 
     def _account(self) -> None:
