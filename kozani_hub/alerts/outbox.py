@@ -231,10 +231,14 @@ class Outbox:
             raise
         now = self._hub.clock.now()
         self._inflight.difference_update(m.key for m in members)
-        if error is None:
-            self._delivered(now, message, members)
-        else:
-            self._failed(now, message, members, *error)
+        try:
+            if error is None:
+                self._delivered(now, message, members)
+            else:
+                self._failed(now, message, members, *error)
+        except RuntimeError as err:  # the recorder stopped under us (the hub is going down)
+            _LOGGER.warning("Could not record the outcome of %s (%s); it is sent again at the "
+                            "next start", message.key, err)
         self._arm()
 
     async def _deliver(self, message: Message) -> tuple[str, bool] | None:
