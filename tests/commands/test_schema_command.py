@@ -17,10 +17,12 @@ from kozani_hub.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[2]
 BLUEPRINTS = "blueprints"
+ALERT_FILES = ".alerts.yaml"  # alert definitions beside the rules; the rules engine skips them
 
 
 def rule_files() -> list[Path]:
-    """The shipped rule library and the rule files the scenarios run, blueprints left out."""
+    """The shipped rule library and the rule files the scenarios run, blueprints and alert
+    files left out."""
     folders = [ROOT / "rules", *sorted((ROOT / "tests" / "scenarios" / "configs").glob("*/rules"))]
     found: list[Path] = []
     for folder in folders:
@@ -29,6 +31,7 @@ def rule_files() -> list[Path]:
                 p
                 for p in sorted(folder.rglob("*.yaml"))
                 if BLUEPRINTS not in p.relative_to(folder).parts
+                and not p.name.endswith(ALERT_FILES)
             )
     return found
 
