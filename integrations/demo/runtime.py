@@ -186,8 +186,11 @@ class DemoDistrict:
 
     def _track_changes(self) -> None:
         # Tanks and pumps served over Modbus appear as the modbus integration's entities.
-        water = [eid for t in self.layout.tanks
-                 for eid in (t.level_entity_id, *t.pump_entity_ids, *t.current_entity_ids)]
+        water = [
+            eid
+            for t in self.layout.tanks
+            for eid in (t.level_entity_id, *t.pump_entity_ids, *t.current_entity_ids)
+        ]
         ids = {entity.entity_id for entity in self.entities} | set(water)
         self._untrack = self.hub.states.track(ids, self._count_change)
 

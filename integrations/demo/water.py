@@ -20,7 +20,9 @@ HOURLY_DEMAND: tuple[float, ...] = (
     1.15, 1.20, 1.05, 0.95, 0.95, 1.05,  # 12-17
     1.25, 1.40, 1.45, 1.30, 1.00, 0.70,  # 18-23
 )  # fmt: skip
-#: Float switches start the pump at this fraction of the tank's height ...
+#: Each tank has two identical pumps (duty and standby, or lead and lag when rules alternate them).
+PUMPS_PER_TANK = 2
+#: Float switches start pump 1 at this fraction of the tank's height ...
 LOW_SWITCH = 0.35
 #: ... and stop it here.
 HIGH_SWITCH = 0.92
@@ -28,7 +30,7 @@ HIGH_SWITCH = 0.92
 
 @dataclass(frozen=True, slots=True)
 class TankSpec:
-    """An underground tank and the pump that fills it."""
+    """An underground tank and the two pumps that fill it (`pump_flow_m3h` each)."""
 
     key: str
     name: str
@@ -36,6 +38,7 @@ class TankSpec:
     capacity_m3: float
     pump_flow_m3h: float
     base_demand_m3h: float
+    pump_current_a: float
 
     @property
     def area_m2(self) -> float:
@@ -47,18 +50,27 @@ class TankSpec:
 
     @property
     def pump_entity_id(self) -> str:
-        return f"switch.pump_{self.key}_1"
+        """Pump 1, the one the float switches drive."""
+        return self.pump_entity_ids[0]
 
     @property
-    def pump_name(self) -> str:
-        return f"Pump {self.key.capitalize()} 1"
+    def pump_entity_ids(self) -> tuple[str, ...]:
+        return tuple(f"switch.pump_{self.key}_{n}" for n in range(1, PUMPS_PER_TANK + 1))
+
+    @property
+    def current_entity_ids(self) -> tuple[str, ...]:
+        return tuple(f"sensor.pump_{self.key}_{n}_current" for n in range(1, PUMPS_PER_TANK + 1))
+
+    def pump_name(self, index: int) -> str:
+        """'Pump North 2' for index 1 (indexes count from 0)."""
+        return f"Pump {self.key.capitalize()} {index + 1}"
 
 
 TANKS: tuple[TankSpec, ...] = (
     TankSpec("north", "Tank North", height_m=4.5, capacity_m3=600.0,
-             pump_flow_m3h=55.0, base_demand_m3h=25.0),
+             pump_flow_m3h=55.0, base_demand_m3h=25.0, pump_current_a=28.0),
     TankSpec("south", "Tank South", height_m=4.0, capacity_m3=450.0,
-             pump_flow_m3h=45.0, base_demand_m3h=20.0),
+             pump_flow_m3h=45.0, base_demand_m3h=20.0, pump_current_a=22.0),
 )  # fmt: skip
 
 
@@ -77,13 +89,26 @@ def float_switch(fraction: float, pump_on: bool) -> bool | None:
 
 
 class Tank:
-    """The water in one tank, its pump, and any leak."""
+    """The water in one tank, its pumps, and any leak."""
 
     def __init__(self, spec: TankSpec, level_m: float) -> None:
         self.spec = spec
         self.volume_m3 = max(0.0, min(spec.capacity_m3, level_m * spec.area_m2))
-        self.pump_on = False
+        self.pumps_on = [False] * PUMPS_PER_TANK
         self.leak_m3h = 0.0
+
+    @property
+    def pump_on(self) -> bool:
+        """Whether pump 1 (the one the float switches drive) runs."""
+        return self.pumps_on[0]
+
+    @pump_on.setter
+    def pump_on(self, on: bool) -> None:
+        self.pumps_on[0] = on
+
+    def current_a(self, index: int) -> float:
+        """What a pump's motor draws: its normal current while it runs, nothing when stopped."""
+        return self.spec.pump_current_a if self.pumps_on[index] else 0.0
 
     @property
     def level_m(self) -> float:
@@ -94,7 +119,7 @@ class Tank:
         return self.volume_m3 / self.spec.capacity_m3
 
     def net_flow_m3h(self, hour: int) -> float:
-        inflow = self.spec.pump_flow_m3h if self.pump_on else 0.0
+        inflow = self.spec.pump_flow_m3h * sum(self.pumps_on)
         return inflow - demand_m3h(self.spec, hour) - self.leak_m3h
 
     def advance(self, start: datetime, seconds: float, tz: tzinfo) -> None:

@@ -2,7 +2,8 @@
 
 The station owns the water; what the outside world sees of it goes through a `WaterOutput`:
 entities (the default) or the registers of a Modbus server (see `modbus_station.py`). Either
-way a pump command ends in `WaterStation.set_pump`, and a running pump fills its tank.
+way a pump command ends in `WaterStation.set_pump`, and a running pump fills its tank and
+draws its motor's current.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -39,7 +40,7 @@ class WaterOutput(Protocol):
 
     def show_level(self, tank: Tank) -> None: ...
 
-    def show_pump(self, tank: Tank, context: Context) -> None: ...
+    def show_pump(self, tank: Tank, index: int, context: Context) -> None: ...
 
 
 class WaterStation:
@@ -95,19 +96,22 @@ class WaterStation:
             if self.float_switches:
                 wanted = float_switch(tank.fraction, tank.pump_on)
                 if wanted is not None:
-                    self.set_pump(tank.spec.key, wanted, device_context(), reason="float switch")
+                    self.set_pump(tank.spec.key, 0, wanted, device_context(), reason="float switch")
             if self.output is not None:
                 self.output.show_level(tank)
         self._reschedule()
 
-    def set_pump(self, key: str, on: bool, context: Context, *, reason: str = "command") -> None:
+    def set_pump(
+        self, key: str, index: int, on: bool, context: Context, *, reason: str = "command"
+    ) -> None:
+        """Start or stop pump `index` (0 for pump 1) of tank `key`."""
         tank = self.tanks[key]
         self.flush()
-        if tank.pump_on != on:
-            tank.pump_on = on
+        if tank.pumps_on[index] != on:
+            tank.pumps_on[index] = on
             _LOGGER.info(
                 "%s %s (%s); %s at %.3f m, %.0f %%",
-                tank.spec.pump_name,
+                tank.spec.pump_name(index),
                 "started" if on else "stopped",
                 reason,
                 tank.spec.name,
@@ -115,7 +119,7 @@ class WaterStation:
                 tank.fraction * 100,
             )
         if self.output is not None:
-            self.output.show_pump(tank, context)
+            self.output.show_pump(tank, index, context)
         self._reschedule()
 
     def set_leak(self, key: str, rate_m3h: float) -> None:
@@ -166,16 +170,17 @@ class NoWaterOutput:
     def show_level(self, tank: Tank) -> None:
         pass
 
-    def show_pump(self, tank: Tank, context: Context) -> None:
+    def show_pump(self, tank: Tank, index: int, context: Context) -> None:
         pass
 
 
 class EntityWaterOutput:
-    """Tanks as level sensors, pumps as switches."""
+    """Tanks as level sensors, pumps as switches with a current sensor each."""
 
     def __init__(self, station: WaterStation) -> None:
         self._levels: dict[str, SensorEntity] = {}
-        self._pumps: dict[str, DemoSwitch] = {}
+        self._pumps: dict[str, list[DemoSwitch]] = {}
+        self._currents: dict[str, list[SensorEntity]] = {}
         for key, tank in station.tanks.items():
             spec = tank.spec
             self._levels[key] = SensorEntity(
@@ -188,26 +193,45 @@ class EntityWaterOutput:
                             "max_level": spec.height_m},
             )  # fmt: skip
             self._levels[key].native_value = level_reading(tank)
-            self._pumps[key] = DemoSwitch(
-                spec.pump_entity_id,
-                name=spec.pump_name,
-                command=_pump_command(station, key),
-                attributes={"flow_rate": spec.pump_flow_m3h, "flow_unit": "m³/h",
-                            "tank": spec.level_entity_id},
-            )  # fmt: skip
+            self._pumps[key] = [_pump_switch(station, spec, index)
+                                for index in range(len(tank.pumps_on))]  # fmt: skip
+            self._currents[key] = [_current_sensor(spec, index)
+                                   for index in range(len(tank.pumps_on))]  # fmt: skip
+            for index, sensor in enumerate(self._currents[key]):
+                sensor.native_value = tank.current_a(index)
 
     def entities(self) -> list[Entity]:
-        return [*self._levels.values(), *self._pumps.values()]
+        pumps = [entity for group in self._pumps.values() for entity in group]
+        currents = [entity for group in self._currents.values() for entity in group]
+        return [*self._levels.values(), *pumps, *currents]
 
     def show_level(self, tank: Tank) -> None:
         report(self._levels[tank.spec.key], level_reading(tank))
 
-    def show_pump(self, tank: Tank, context: Context) -> None:
-        self._pumps[tank.spec.key].report(tank.pump_on, context)
+    def show_pump(self, tank: Tank, index: int, context: Context) -> None:
+        self._pumps[tank.spec.key][index].report(tank.pumps_on[index], context)
+        report(self._currents[tank.spec.key][index], tank.current_a(index))
 
 
-def _pump_command(station: WaterStation, key: str) -> Callable[[bool, Context], None]:
+def _pump_switch(station: WaterStation, spec: TankSpec, index: int) -> DemoSwitch:
     def command(on: bool, context: Context) -> None:
-        station.set_pump(key, on, context)
+        station.set_pump(spec.key, index, on, context)
 
-    return command
+    return DemoSwitch(
+        spec.pump_entity_ids[index],
+        name=spec.pump_name(index),
+        command=command,
+        attributes={"flow_rate": spec.pump_flow_m3h, "flow_unit": "m³/h",
+                    "tank": spec.level_entity_id},
+    )  # fmt: skip
+
+
+def _current_sensor(spec: TankSpec, index: int) -> SensorEntity:
+    return SensorEntity(
+        spec.current_entity_ids[index],
+        name=f"{spec.pump_name(index)} current",
+        unit="A",
+        device_class="current",
+        state_class="measurement",
+        attributes={"normal_current": spec.pump_current_a, "pump": spec.pump_entity_ids[index]},
+    )

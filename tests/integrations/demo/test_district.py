@@ -154,6 +154,24 @@ async def test_a_pump_that_runs_fills_its_tank(start_demo: StartDemo) -> None:
     assert run.value("sensor.tank_north_level") < filled
 
 
+async def test_the_second_pump_fills_too_and_each_pump_reports_its_motor_current(
+    start_demo: StartDemo,
+) -> None:
+    run = await start_demo({**QUIET, "float_switches": False})
+    assert run.value("sensor.pump_north_2_current") == 0.0
+    await run.call("switch.turn_on", "switch.pump_north_1")
+    await run.advance(1800)
+    one_pump = run.value("sensor.tank_north_level")
+    await run.call("switch.turn_on", "switch.pump_north_2")
+    assert run.value("sensor.pump_north_2_current") == 28.0
+    assert run.state("sensor.pump_north_2_current").attributes["unit_of_measurement"] == "A"
+    await run.advance(1800)
+    assert run.value("sensor.tank_north_level") - one_pump > 0.35  # 110 m³/h into 133 m²
+    await run.call("switch.turn_off", "switch.pump_north_2")
+    assert run.state("switch.pump_north_1").state == "on"
+    assert run.value("sensor.pump_north_2_current") == 0.0
+
+
 async def test_the_town_draws_more_water_at_breakfast_than_at_night(
     start_demo: StartDemo,
 ) -> None:

@@ -87,6 +87,23 @@ async def test_a_client_reads_a_tank_level_and_a_pump_it_starts_fills_the_tank(
     assert south == round(district.water.tanks["south"].level_m * 1000)
 
 
+async def test_the_second_pumps_sit_on_coils_2_and_3_with_their_currents_in_registers(
+    start_demo: StartDemo, client_of: Connect
+) -> None:
+    run = await start_demo(serving())
+    district = run.district
+    assert district.modbus is not None
+    client = await client_of(district.modbus.port)
+
+    reply = await client.write_coil(3, True, device_id=UNIT)  # pump south 2
+    assert not reply.isError(), reply
+    assert district.water.tanks["south"].pumps_on == [False, True]
+    running = await client.read_discrete_inputs(0, count=4, device_id=UNIT)
+    assert running.bits[:4] == [False, False, False, True]
+    currents = await client.read_input_registers(2, count=4, device_id=UNIT)
+    assert currents.registers == [0, 0, 0, 220]  # tenths of an ampere
+
+
 async def test_the_modbus_integration_reads_the_station_as_hub_yaml_configures_it() -> None:
     hub = Hub(clock=RealClock(), integration_configs={"demo": serving(update_interval=1)})
     await hub.start()

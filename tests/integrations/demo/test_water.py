@@ -59,6 +59,16 @@ def test_a_tank_neither_overflows_its_capacity_nor_goes_below_empty() -> None:
     assert empty.level_m == 0.0
 
 
+def test_two_pumps_fill_a_tank_with_twice_the_flow_and_each_draws_its_current() -> None:
+    one, two = Tank(NORTH, level_m=2.0), Tank(NORTH, level_m=2.0)
+    one.pumps_on = [True, False]
+    two.pumps_on = [True, True]
+    one.advance(at(3), 3600, ATHENS)
+    two.advance(at(3), 3600, ATHENS)
+    assert two.level_m - one.level_m == pytest.approx(NORTH.pump_flow_m3h / NORTH.area_m2)
+    assert (one.current_a(0), one.current_a(1)) == (NORTH.pump_current_a, 0.0)
+
+
 def test_a_leak_drains_the_tank_even_with_the_pump_running() -> None:
     tank = Tank(NORTH, level_m=3.0)
     tank.pump_on = True
