@@ -15,7 +15,9 @@ held its loads and estimate what it saved. The key changes nothing in how a rule
   triggers: ...
 ```
 
-A blueprint passes it on with `controls: !input controls`; a rule made from a blueprint may
+Loads alike (a street's lamps of one rating) may share one item: `entity_id` takes a list,
+and each of its entities is one load. A blueprint passes it on with `controls: !input controls`
+(or builds it from its inputs: `entity_id: !input lamps`); a rule made from a blueprint may
 also write `controls:` next to `use_blueprint:`.
 """
 
@@ -43,8 +45,10 @@ class ControlConfig(Model):
     """One load a rule acts on."""
 
     label = "controlled load"
-    entity_id: EntityId = Field(description="the entity id of the load, such as "
-                                            "'switch.school_1st_gymnasium_heating'")
+    entity_id: EntityId | list[EntityId] = Field(
+        description="the entity id of the load, such as 'switch.school_1st_gymnasium_heating', "
+                    "or a list of the entity ids of like loads"
+    )
     rated_watts: float = Field(ge=0, description="the load's rated power in watts, a number "
                                                  "of 0 or more")
     building: str = Field(pattern=_BUILDING.pattern, description="the id of the building or street the load "
@@ -87,7 +91,7 @@ def compile_controls(data: Any, mark: Mark) -> tuple[Control, ...]:
     for index, item in enumerate(data):
         where = mark_of(data, index, mark)
         try:
-            found.append(_control(item, where))
+            found.extend(_controls(item, where))
         except Invalid as error:
             problems.extend(error.problems)
     if problems:
@@ -95,7 +99,7 @@ def compile_controls(data: Any, mark: Mark) -> tuple[Control, ...]:
     return tuple(found)
 
 
-def _control(item: Any, mark: Mark) -> Control:
+def _controls(item: Any, mark: Mark) -> list[Control]:
     if not isinstance(item, dict):
         raise Invalid(mark, f"each item of 'controls' must be a mapping with entity_id, "
                             f"rated_watts and building, got {show(item)}")
@@ -116,12 +120,15 @@ def _control(item: Any, mark: Mark) -> Control:
     if problems:
         raise Invalid.many(problems)
     cfg = ControlConfig.model_validate(item)
-    return Control(cfg.entity_id, cfg.rated_watts, cfg.building, cfg.schedule)
+    ids = cfg.entity_id if isinstance(cfg.entity_id, list) else [cfg.entity_id]
+    return [Control(entity_id, cfg.rated_watts, cfg.building, cfg.schedule) for entity_id in ids]
 
 
 def _fits(key: str, value: Any) -> bool:
     if key == "schedule" and value is None:
         return True
+    if key == "entity_id" and isinstance(value, list):
+        return bool(value) and all(isinstance(v, str) and valid_entity_id(v) for v in value)
     if key in ("entity_id", "schedule"):
         return isinstance(value, str) and valid_entity_id(value)
     if key == "rated_watts":

@@ -136,3 +136,32 @@ def test_the_json_schema_describes_controls() -> None:
           actions: { action: switch.turn_on, target: { entity_id: switch.school_heating } }
     """)
     assert list(validator.iter_errors(bad))
+
+
+def test_like_loads_share_one_item_as_a_list_of_entity_ids(rules_dir: Path) -> None:
+    write(rules_dir, "blueprints/street.yaml", """
+        blueprint:
+          name: Street
+          domain: automation
+          input:
+            lamps: { selector: { entity: { domain: light, multiple: true } } }
+            street: {}
+        triggers: { trigger: time, at: "00:00:00" }
+        actions: { action: light.turn_on, target: { entity_id: !input lamps } }
+        controls: [ { entity_id: !input lamps, rated_watts: 60, building: !input street } ]
+    """)
+    write(rules_dir, "streets.yaml", """
+        - id: ermou
+          use_blueprint:
+            path: street.yaml
+            input: { lamps: [light.ermou_01, light.ermou_02], street: ermou }
+        - id: empty
+          controls: [ { entity_id: [], rated_watts: 60, building: ermou } ]
+          triggers: { trigger: time, at: "00:00:00" }
+          actions: { action: light.turn_on, target: { entity_id: light.ermou_01 } }
+    """)
+    rules, issues = load_rules([rules_dir])
+    assert rules["ermou"].controls == (Control("light.ermou_01", 60.0, "ermou"),
+                                       Control("light.ermou_02", 60.0, "ermou"))
+    assert [f"{Path(i.file).name}:{i.line}" for i in issues] == ["streets.yaml:6"]
+    assert "'entity_id' of a controlled load must be" in issues[0].message
