@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from kozani_hub.alerts.setup import alert_issues
 from kozani_hub.automation import load_rules
 from kozani_hub.config.errors import ConfigError, ConfigIssue
 from kozani_hub.config.hub_config import (
@@ -49,6 +50,7 @@ def check_config(config_dir: Path) -> list[ConfigIssue]:
     issues = unknown_integrations(loaded, available())
     issues += _integration_issues(loaded.raw, loaded.integrations)
     issues += _rule_issues(loaded)
+    issues += alert_issues(loaded)
     return sorted(dict.fromkeys(issues), key=ConfigIssue.sort_key)
 
 

@@ -27,21 +27,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _refuse(config: Path, err: ConfigError) -> int:
+    for issue in err.issues:
+        print(issue, file=sys.stderr)
+    print(
+        f"kozani-hub: the configuration in {config} has {len(err.issues)} problem(s); not starting",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def main(args: argparse.Namespace) -> int:
     try:
         loaded = load_hub_config(args.config)
+        logger = loaded.core.logger
+        level = args.log_level or (logger.level.value if logger else "info")
+        setup_logging(level, {k: v.value for k, v in logger.logs.items()} if logger else None)
+        hub = hub_from_config(loaded, owns_process=True)
     except ConfigError as err:
-        for issue in err.issues:
-            print(issue, file=sys.stderr)
-        print(
-            f"kozani-hub: the configuration in {args.config} has {len(err.issues)} problem(s); not starting",
-            file=sys.stderr,
-        )
-        return 1
-    logger = loaded.core.logger
-    level = args.log_level or (logger.level.value if logger else "info")
-    setup_logging(level, {k: v.value for k, v in logger.logs.items()} if logger else None)
-    hub = hub_from_config(loaded, owns_process=True)
+        return _refuse(args.config, err)
     try:
         asyncio.run(hub.run_until_stopped())
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown

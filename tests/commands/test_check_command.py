@@ -104,3 +104,19 @@ def test_an_alias_bomb_is_refused_quickly(
     assert time.perf_counter() - began < 10  # refused, not expanded to 387 million values
     out = capsys.readouterr().out
     assert "bomb.yaml:" in out and "refusing to load it" in out
+
+
+def test_alert_files_in_rule_folders_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "config" / "hub.yaml").write_text(
+        "hub:\n  name: x\n  latitude: 40.3\n  longitude: 21.8\n"
+    )
+    (tmp_path / "rules" / "tanks.alerts.yaml").write_text(
+        "- id: tank_low\n  name: Tank low\n  severity: high\n  category: water\n  policy: nowhere\n"
+    )
+    assert main(["check", "-c", str(tmp_path / "config")]) == 1
+    out = capsys.readouterr().out
+    assert "tanks.alerts.yaml:" in out and "nowhere" in out

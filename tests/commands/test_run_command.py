@@ -121,3 +121,24 @@ def test_run_refuses_a_broken_configuration(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "hub.yaml:3:" in proc.stderr and "not starting" in proc.stderr
+
+
+def test_run_refuses_a_broken_alert_file_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "config" / "hub.yaml").write_text(
+        "hub:\n  name: x\n  latitude: 40.3\n  longitude: 21.8\n"
+    )
+    (tmp_path / "rules" / "tanks.alerts.yaml").write_text(
+        "- id: tank_low\n  name: Tank low\n  severity: high\n  category: water\n  policy: nowhere\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "kozani_hub", "run", "-c", str(tmp_path / "config")],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "tanks.alerts.yaml:" in proc.stderr and "not starting" in proc.stderr
+    assert "Traceback" not in proc.stderr
