@@ -14,6 +14,7 @@ from kozani_hub.core.services import ServiceCall
 
 from .errors import AlertError
 from .fields import Duration, Names
+from .notify_service import NotifyData, notify_handler
 
 if TYPE_CHECKING:
     from .engine import AlertEngine
@@ -96,7 +97,12 @@ def register(engine: AlertEngine) -> list[Callable[[], None]]:
         return act
 
     reg = engine.hub.services.register
+    undo_notify = reg(
+        "notify", "send", notify_handler(engine), NotifyData,
+        "Tell people something that is not an alarm (a daily summary), through the outbox",
+    )
     return [
+        undo_notify,
         reg("alert", "raise", each(raise_), RaiseData, "Raise an alert (a rule's alarm)"),
         reg("alert", "clear", each(simple(engine.clear)), AlertData,
             "End a raise; the alert returns unless its condition still holds"),
