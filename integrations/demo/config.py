@@ -32,9 +32,24 @@ class TankLeak(_Section):
     duration: float = Field(default=1800.0, gt=0, description="seconds until it is repaired")
 
 
+HomeSensor = Literal["motion", "door", "sos", "temperature", "bathroom", "fridge", "medicine"]
+
+
+class SensorSilent(_Section):
+    """A resident's care sensor stops answering (`unavailable`) for a while, as one does
+    when its battery dies or it falls behind a cupboard; `after` seconds in."""
+
+    enabled: bool = True
+    after: float = Field(default=1800.0, gt=0, description="seconds after start")
+    resident: str = Field(default="r02", pattern=r"^r\d{2}$")
+    sensor: HomeSensor = "fridge"
+    duration: float = Field(default=10800.0, gt=0, description="seconds until it is heard again")
+
+
 class Incidents(_Section):
     sos: SosIncident = SosIncident()
     tank_leak: TankLeak = TankLeak()
+    sensor_silent: SensorSilent = SensorSilent()
 
 
 class ModbusServer(_Section):
@@ -73,7 +88,17 @@ class DemoConfig(_Section):
                 f"incidents.sos.resident is {sos.resident}, but the district has {have}; "
                 "pick one of them or set incidents.sos.enabled: false"
             )
+        silent = self.incidents.sensor_silent
+        # The default resident (r02) may be missing from a small district: then nothing goes
+        # silent. One named on purpose must exist.
+        if silent.enabled and "resident" in silent.model_fields_set \
+                and not 1 <= int(silent.resident[1:]) <= self.residents:
+            raise ValueError(
+                f"incidents.sensor_silent.resident is {silent.resident}, but the district has "
+                f"{self.residents} resident(s); pick one of them or set "
+                "incidents.sensor_silent.enabled: false"
+            )
         return self
 
 
-__all__ = ["DemoConfig", "Incidents", "ModbusServer", "SosIncident", "TankLeak"]
+__all__ = ["DemoConfig", "Incidents", "ModbusServer", "SensorSilent", "SosIncident", "TankLeak"]

@@ -1,4 +1,6 @@
-"""A resident's home: motion, door, SOS button and temperature sensors following their day."""
+"""A resident's home: motion, door, SOS button and temperature sensors following their day,
+and the bathroom's presence sensor and the fridge's and medicine cabinet's door contacts
+following the chores around it. Each care sensor reports its battery level (%)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from kozani_hub.core.clock import Timer
 from kozani_hub.core.scheduler import Job
 from kozani_hub.entities import BinarySensorEntity, Entity, SensorEntity
 
+from .chores import Chore, ChoreEvent, plan_chores
 from .entities import device_context, report, report_binary
 from .motion import MotionProcess
 from .residents import (
@@ -39,6 +42,10 @@ DOOR_OPEN_S = 40.0
 #: Happenings at which someone passes the door, and those that set the motion sensor off.
 DOOR_HAPPENINGS = frozenset({Happening.LEAVE, Happening.RETURN, Happening.VISIT,
                              Happening.VISIT_END})  # fmt: skip
+#: Battery levels (%) of a home's care sensors; a profile's `flat_battery` is nearly empty.
+BATTERY_PCT = {"motion": 86, "door": 91, "sos": 97, "temperature": 80, "bathroom": 74,
+               "fridge": 68, "medicine": 55}  # fmt: skip
+FLAT_BATTERY_PCT = 12
 
 
 class HomeDevices:
@@ -56,19 +63,24 @@ class HomeDevices:
         self._plan_day = hub.now().date()
         self.plan = plan_day(profile, self._plan_day, hub.tz, rng)
         self.activity = activity_at(self.plan, hub.now())
-        attrs = {"resident": profile.key}
         name = f"Resident {profile.key}"
-        self.motion = self._binary("motion", f"{name} motion", "motion", attrs)
-        self.door = self._binary("door", f"{name} door", "door", attrs)
-        self.sos = self._binary("sos", f"{name} SOS button", "safety", attrs)
+        self.motion = self._binary("motion", f"{name} motion", "motion")
+        self.door = self._binary("door", f"{name} door", "door")
+        self.sos = self._binary("sos", f"{name} SOS button", "safety")
+        self.bathroom = self._binary("bathroom", f"{name} bathroom", "occupancy")
+        self.fridge = self._binary("fridge", f"{name} fridge", "door")
+        self.medicine = self._binary("medicine", f"{name} medicine cabinet", "door")
         self.temperature = SensorEntity(
             profile.entity_id("sensor", "temperature"),
             name=f"{name} temperature",
             unit="°C",
             device_class="temperature",
             state_class="measurement",
-            attributes=attrs,
+            attributes=self._attributes("temperature"),
         )
+        self._chore_sensors = {Chore.BATHROOM: self.bathroom, Chore.FRIDGE: self.fridge,
+                               Chore.MEDICINE: self.medicine}  # fmt: skip
+        self._silent: set[str] = set()
         target = indoor_target(profile, self.activity, outdoor_c())
         self._indoor = target + rng.uniform(-0.5, 0.5)
         self.temperature.native_value = round(self._indoor, 1)
@@ -83,20 +95,24 @@ class HomeDevices:
         self._timers: list[Timer] = []
         self._midnight: Job | None = None
 
-    def _binary(
-        self, what: str, name: str, device_class: str, attrs: dict[str, str]
-    ) -> BinarySensorEntity:
+    def _attributes(self, what: str) -> dict[str, object]:
+        flat = what == self.profile.flat_battery
+        return {"resident": self.profile.key,
+                "battery": FLAT_BATTERY_PCT if flat else BATTERY_PCT[what]}  # fmt: skip
+
+    def _binary(self, what: str, name: str, device_class: str) -> BinarySensorEntity:
         entity = BinarySensorEntity(
             self.profile.entity_id("binary_sensor", what),
             name=name,
             device_class=device_class,
-            attributes=attrs,
+            attributes=self._attributes(what),
         )
         entity.is_on = False
         return entity
 
     def entities(self) -> list[Entity]:
-        return [self.motion, self.door, self.sos, self.temperature]
+        return [self.motion, self.door, self.sos, self.temperature, self.bathroom,
+                self.fridge, self.medicine]  # fmt: skip
 
     def start(self) -> None:
         self._follow(self.plan)
@@ -118,17 +134,34 @@ class HomeDevices:
         """Let the indoor temperature drift toward its target for `seconds`."""
         target = indoor_target(self.profile, self.activity, self._outdoor_c())
         self._indoor = indoor_step(self._indoor, target, seconds)
-        report(self.temperature, round(self._indoor, 1))
+        if self.temperature.entity_id not in self._silent:
+            report(self.temperature, round(self._indoor, 1))
 
     def press_sos(self, hold: float) -> None:
         """The resident presses the SOS button: on for `hold` seconds, and an event."""
-        report_binary(self.sos, True)
+        self._report(self.sos, True)
         self._hub.bus.fire(
             EVENT_SOS_PRESSED,
             {"resident": self.profile.key, "entity_id": self.sos.entity_id},
             device_context(),
         )
-        self._later(hold, lambda: report_binary(self.sos, False))
+        self._later(hold, lambda: self._report(self.sos, False))
+
+    def silence(self, entity_id: str, seconds: float) -> None:
+        """The sensor stops answering (`unavailable`) for `seconds`, then is heard again."""
+        entity = next((e for e in self.entities() if e.entity_id == entity_id), None)
+        if entity is None or entity_id in self._silent:
+            return
+        self._silent.add(entity_id)
+        entity.available = False
+        entity.write_state(device_context())
+
+        def heard() -> None:
+            self._silent.discard(entity_id)
+            entity.available = True
+            entity.write_state(device_context())
+
+        self._later(seconds, heard)
 
     def _new_day(self) -> None:
         today = self._hub.now().date()
@@ -144,6 +177,18 @@ class HomeDevices:
         for event in plan:
             if event.at > now:
                 self._timers.append(self._hub.clock.call_at(event.at, self._happen(event)))
+        for chore in plan_chores(plan):
+            if chore.at > now:
+                self._timers.append(self._hub.clock.call_at(chore.at, self._do(chore)))
+
+    def _do(self, chore: ChoreEvent) -> Callable[[], None]:
+        sensor = self._chore_sensors[chore.what]
+
+        def run() -> None:
+            self._report(sensor, True)
+            self._later(chore.seconds, lambda: self._report(sensor, False))
+
+        return run
 
     def _happen(self, event: RoutineEvent) -> Callable[[], None]:
         def run() -> None:
@@ -160,8 +205,15 @@ class HomeDevices:
         return run
 
     def _open_door(self) -> None:
-        report_binary(self.door, True)
-        self._later(DOOR_OPEN_S, lambda: report_binary(self.door, False))
+        self._report(self.door, True)
+        self._later(DOOR_OPEN_S, lambda: self._report(self.door, False))
+
+    def _report(self, sensor: BinarySensorEntity, is_on: bool) -> None:
+        """Publish a reading, unless the sensor is silent (it keeps the value for later)."""
+        if sensor.entity_id in self._silent:
+            sensor.is_on = is_on
+            return
+        report_binary(sensor, is_on)
 
     def _later(self, seconds: float, callback: Callable[[], object]) -> None:
         def run() -> None:
@@ -173,4 +225,4 @@ class HomeDevices:
         return motion_rate(self.profile, self.activity)
 
     def _report_motion(self, is_on: bool) -> None:
-        report_binary(self.motion, is_on)
+        self._report(self.motion, is_on)

@@ -1,5 +1,5 @@
 """Staged incidents, so that a new user sees alerts without waiting for a real emergency:
-a resident presses the SOS button, a tank springs a leak. Each is announced in the log and
+a resident presses the SOS button, a tank springs a leak, a care sensor goes silent. Each is announced in the log and
 with a `demo_incident` event, and is otherwise indistinguishable from the real thing."""
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class IncidentStager:
             self._jobs.append(sched.later(self._config.sos.after, self.sos, "demo SOS"))
         if self._config.tank_leak.enabled:
             self._jobs.append(sched.later(self._config.tank_leak.after, self.leak, "demo leak"))
+        silent = self._config.sensor_silent
+        if silent.enabled and silent.resident in self._homes:
+            self._jobs.append(sched.later(silent.after, self.silence, "demo silent sensor"))
 
     def stop(self) -> None:
         for job in self._jobs:
@@ -76,6 +79,17 @@ class IncidentStager:
         name = self._water.tanks[leak.tank].spec.name
         self._announce("tank_leak_repaired", f"the leak of {name} is repaired", tank=leak.tank)
         self._water.set_leak(leak.tank, 0.0)
+
+    def silence(self) -> None:
+        """The configured care sensor stops answering for the configured duration."""
+        silent = self._config.sensor_silent
+        home = self._homes[silent.resident]
+        entity_id = home.profile.entity_id(
+            "sensor" if silent.sensor == "temperature" else "binary_sensor", silent.sensor
+        )
+        self._announce("sensor_silent", f"{entity_id} stopped answering for "
+                       f"{silent.duration / 3600:g} h", entity_id=entity_id)  # fmt: skip
+        home.silence(entity_id, silent.duration)
 
     def _announce(self, kind: str, message: str, **data: object) -> None:
         _LOGGER.warning("Demo incident: %s", message)

@@ -66,6 +66,7 @@ class ResidentProfile:
     day_c: float = 21.0
     night_c: float = 18.5
     away_c: float = 17.0
+    flat_battery: str | None = None  # the care sensor whose battery is nearly flat
 
     def entity_id(self, domain: str, what: str) -> str:
         return f"{domain}.resident_{self.key}_{what}"
@@ -94,6 +95,7 @@ BASE_PROFILES: tuple[ResidentProfile, ...] = (
         night_up_chance=0.3,
         motion_per_hour=6.0,
         day_c=22.0,
+        flat_battery="medicine",
     ),
 )
 

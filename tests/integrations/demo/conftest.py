@@ -18,7 +18,8 @@ from kozani_hub.hub import Hub
 MIDNIGHT = datetime.fromisoformat("2026-01-15T00:00:00+02:00")
 #: The staged incidents switched off, for tests about something else.
 QUIET: dict[str, Any] = {"incidents": {"sos": {"enabled": False},
-                                       "tank_leak": {"enabled": False}}}  # fmt: skip
+                                       "tank_leak": {"enabled": False},
+                                       "sensor_silent": {"enabled": False}}}  # fmt: skip
 
 
 class DemoRun:
