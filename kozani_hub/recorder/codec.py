@@ -9,16 +9,15 @@ cannot be brought back is refused with the path to it, so the caller can report 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from types import MappingProxyType
 from typing import Any
 
 from kozani_hub.core.context import Context
 from kozani_hub.core.states import State
-
-_COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
 
 
 def _lenient(value: Any) -> Any:
@@ -39,9 +38,28 @@ def _lenient(value: Any) -> Any:
     return str(value)
 
 
+# Encoders built once: json.dumps with options builds a new one for every call, which costs
+# more than the encoding of a small mapping. The C encoder is used directly where there is one.
+_LENIENT = json.JSONEncoder(default=_lenient, separators=(",", ":"), ensure_ascii=False)
+_STRICT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_C_LENIENT: Callable[[Any, int], Sequence[str]] | None = (
+    c_make_encoder(None, _lenient, encode_basestring, None, ":", ",", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
+
+
 def dumps_lenient(value: Any) -> str:
     """Compact JSON; unknown objects become their closest JSON form or their str()."""
-    return json.dumps(value, default=_lenient, **_COMPACT)  # type: ignore[arg-type]
+    if _C_LENIENT is not None:
+        try:
+            return "".join(_C_LENIENT(value, 0))
+        except (RecursionError, ValueError):  # circular: let the checking encoder say so
+            pass
+    try:
+        return _LENIENT.encode(value)
+    except ValueError as err:
+        return json.dumps(f"<not recordable: {err}>")
 
 
 class NotSerialisable(TypeError):
@@ -90,7 +108,7 @@ def _encode(value: Any, path: str) -> Any:
 
 def dumps_strict(value: Mapping[str, Any]) -> str:
     """JSON that `loads_strict` turns back into equal values; raises NotSerialisable."""
-    return json.dumps(_encode(value, ""), **_COMPACT)  # type: ignore[arg-type]
+    return _STRICT.encode(_encode(value, ""))
 
 
 def _context(data: Mapping[str, Any]) -> Context:

@@ -31,7 +31,7 @@ from .restore import RestoreData, RestoreStore, load_restore_data
 from .runs import RuleRun
 from .statistics.compile import MEASUREMENT, SHORT, SUM_CLASSES, SensorInfo, compile_missing
 from .status import RecorderStatus
-from .tasks import RECORD, RESTORE, Kind, Task
+from .tasks import EVENT, RECORD, REMOVED, RESTORE, RUN, STATE, TASK, Task
 from .writer import Writer
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class Recorder:
         """Write everything queued, mark the run as ended cleanly, and close."""
         await self._shutdown(clean=True)
 
-    async def simulate_crash(self) -> None:
+    async def crash(self) -> None:
         """Stop as the process dying would: nothing is marked as a clean end.
 
         What was queued is written first, as if the crash came just after the last commit,
@@ -210,18 +210,24 @@ class Recorder:
             if flags is None:
                 flags = self._flags[entity_id] = self._flags_for(entity_id)
             if flags:
+                # Queue only the new State: the state machine keeps it alive anyway, while
+                # the event and the old state can be freed at once.
                 new_state = event.data["new_state"]
-                if new_state is not None and new_state.context.origin == "restore":
-                    return  # recorded before the restart
-                self._queue.put((Kind.STATE, event, flags))
+                if new_state is None:
+                    self._queue.put((REMOVED, entity_id, event.time_fired))
+                elif new_state.context.origin != "restore":  # restored: recorded before
+                    self._queue.put((STATE, new_state, flags))
         elif self._event_filter(event.event_type):
-            self._queue.put((Kind.EVENT, event))
+            self._queue.put((EVENT, event))
 
     def _record_current_states(self) -> None:
         """Record the states integrations set up before the recorder started."""
         for state in self.hub.states.all():
-            data = {"entity_id": state.entity_id, "old_state": None, "new_state": state}
-            self._on_event(Event(EVENT_STATE_CHANGED, data, state.last_updated, state.context))
+            flags = self._flags.get(state.entity_id)
+            if flags is None:
+                flags = self._flags[state.entity_id] = self._flags_for(state.entity_id)
+            if flags and state.context.origin != "restore":
+                self._queue.put((STATE, state, flags))
 
     def _flags_for(self, entity_id: str) -> int:
         flags = RECORD if self._entity_filter(entity_id) else 0
@@ -231,14 +237,14 @@ class Recorder:
 
     def record_rule_run(self, run: RuleRun) -> None:
         """Record the summary of a finished rule run."""
-        self._queue.put((Kind.RUN, run))
+        self._queue.put((RUN, run, None))
 
     # --- talking to the writer --------------------------------------------------------
 
     def _task(self, task: Task) -> asyncio.Future[Any]:
         if self._writer is None:
             raise RuntimeError("the recorder is not running")
-        self._queue.put_urgent((Kind.TASK, task))
+        self._queue.put_urgent((TASK, task))
         return task.future
 
     def _submit(self, fn: Callable[[sqlite3.Connection], _T]) -> asyncio.Future[_T]:

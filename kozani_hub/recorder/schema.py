@@ -31,10 +31,8 @@ CREATE TABLE states_meta (
 );
 CREATE TABLE state_attributes (
     attributes_id INTEGER PRIMARY KEY,
-    hash INTEGER NOT NULL,
     shared_attrs TEXT NOT NULL
 );
-CREATE INDEX ix_state_attributes_hash ON state_attributes (hash);
 CREATE TABLE states (
     state_id INTEGER PRIMARY KEY,
     metadata_id INTEGER NOT NULL,
@@ -55,10 +53,8 @@ CREATE TABLE event_types (
 );
 CREATE TABLE event_data (
     data_id INTEGER PRIMARY KEY,
-    hash INTEGER NOT NULL,
     shared_data TEXT NOT NULL
 );
-CREATE INDEX ix_event_data_hash ON event_data (hash);
 CREATE TABLE events (
     event_id INTEGER PRIMARY KEY,
     event_type_id INTEGER NOT NULL,

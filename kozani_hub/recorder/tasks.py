@@ -12,10 +12,15 @@ from typing import Any
 
 
 class Kind(IntEnum):
-    STATE = 0
-    EVENT = 1
-    RUN = 2
-    TASK = 3
+    STATE = 0  # (STATE, new State, flags): the State is kept alive by the state machine anyway
+    REMOVED = 1  # (REMOVED, entity_id, when)
+    EVENT = 2  # (EVENT, Event)
+    RUN = 3  # (RUN, RuleRun or object, converter or None)
+    TASK = 4  # (TASK, Task)
+
+
+# Plain ints for the event loop's side: cheaper to read than enum members.
+STATE, REMOVED, EVENT, RUN, TASK = (int(k) for k in Kind)
 
 
 RECORD = 1

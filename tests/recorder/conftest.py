@@ -56,6 +56,6 @@ async def hub_and_recorder(start_hub: StartHub, clock: SimulatedClock) -> tuple[
 
 async def crash(hub: Hub, recorder: Recorder) -> None:
     """Stop the hub as a crash would: the recorder does not get to say it ended cleanly."""
-    await recorder.simulate_crash()
+    await recorder.crash()
     hub.components.remove(recorder)
     await hub.stop()
