@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
 import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
