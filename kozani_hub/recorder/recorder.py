@@ -24,6 +24,7 @@ from .api import History, Statistics
 from .config import RecorderConfig
 from .database import OpenReport
 from .filters import EntityFilter, EventFilter
+from .links import PendingLink, PendingSource, StateOwner, TraceSource, trace_to_run
 from .purge import PurgeResult, purge
 from .queue import WriteQueue
 from .reader import ReaderThread
@@ -81,6 +82,7 @@ class Recorder:
         self._jobs: list[Job] = []
         self._running_jobs: set[asyncio.Future[Any]] = set()
         self._reader = ReaderThread()
+        self._links: list[PendingLink] = []
         self.history = History(self._read)
         self.statistics = Statistics(self._read, hub.tz)
 
@@ -99,6 +101,9 @@ class Recorder:
         self.restored = await self._submit(lambda conn: load_restore_data(conn, writer.run_id))
         self._announce(report)
         self._restore_states()
+        for component in self.hub.components:
+            if component is not self:
+                self.link(component)
         self._undo.append(self.hub.bus.listen(MATCH_ALL, self._on_event))
         self._record_current_states()
         self._undo.append(
@@ -123,6 +128,10 @@ class Recorder:
         await self._shutdown(clean=False)
 
     async def _shutdown(self, *, clean: bool) -> None:
+        for link in self._links:
+            await link.settle()
+            link.detach()
+        self._links.clear()
         for undo in reversed(self._undo):
             undo()
         self._undo.clear()
@@ -181,6 +190,29 @@ class Recorder:
                     hook(saved)
                 except Exception:
                     _LOGGER.exception("%s could not take back its saved state", entity_id)
+
+    def link(self, component: object) -> None:
+        """Keep what `component` needs across restarts: its entities' saved states (if it
+        owns a domain), its pending work, its rule runs. Components added to the hub before
+        it starts are linked at start; others call this themselves once the recorder runs."""
+        if self._store is None:
+            raise RuntimeError("the recorder is not started")
+        if isinstance(component, StateOwner):
+            for entity_id, saved in self.restored.states.items():
+                if entity_id.partition(".")[0] == component.name:
+                    try:
+                        component.restore_state(saved)
+                    except Exception:
+                        _LOGGER.exception("%s could not take back its saved state", entity_id)
+        if isinstance(component, PendingSource):
+            pending = PendingLink(self.hub, self._store, component, self.restored.pending)
+            pending.attach()
+            self._links.append(pending)
+        if isinstance(component, TraceSource):
+            self._undo.append(component.add_trace_listener(self._on_trace))
+
+    def _on_trace(self, trace: Any) -> None:
+        self._queue.put((RUN, trace, trace_to_run))
 
     def _schedule(self) -> None:
         now = self.hub.clock.now().timestamp()

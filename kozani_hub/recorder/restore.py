@@ -178,6 +178,31 @@ class RestoreStore:
 
         return self._submit(write)
 
+    def sync(
+        self,
+        kind: str,
+        added: Mapping[str, tuple[str, datetime | None]],
+        gone: Iterable[str],
+    ) -> asyncio.Future[None]:
+        """Add items already written as JSON (key -> (text, due)) and delete others, at once."""
+        now = self._now().timestamp()
+        rows = [
+            (kind, key, text, due.timestamp() if due else None, now)
+            for key, (text, due) in added.items()
+        ]
+        keys = [(kind, key) for key in gone]
+        mirror = self._mirror
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.executemany("DELETE FROM pending WHERE kind = ? AND key = ?", keys)
+            conn.executemany(_UPSERT, rows)
+            for key in keys:
+                mirror.pop(key, None)
+            for row in rows:
+                mirror[(row[0], row[1])] = row
+
+        return self._submit(write)
+
     def items(self, kind: str | None = None) -> asyncio.Future[list[PendingItem]]:
         """The items saved now (of one kind, or all), soonest due first."""
 

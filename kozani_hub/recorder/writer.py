@@ -323,7 +323,7 @@ class Writer(threading.Thread):
             rows = {eid: restore_row(state, 0.0) for eid, state in self._restores.items()}
             conn.executemany(UPSERT_RESTORE_STATE, rows.values())
             self.restore_mirror.update(rows)
-            self._restores = {}
+            self._restores.clear()  # in place: a batch being processed holds this dict
         conn.execute(
             "UPDATE recorder_runs SET last_alive_ts = ? WHERE run_id = ?",
             (self.now().timestamp(), self.run_id),

@@ -158,3 +158,17 @@ async def test_write_now_commits_before_returning(
     with pytest.raises(ValueError, match="notifier"):
         await recorder.write_now(broken)
     assert committed_keys(recorder.path) == [("outbox", "1")]  # undone
+
+
+async def test_the_last_saved_state_wins_even_around_a_durable_write(
+    start_hub: StartHub, clock: SimulatedClock
+) -> None:
+    hub, recorder = await start_hub(clock)
+    # All in one turn of the loop, so one batch for the writer, with a durable write inside.
+    hub.states.set("input_number.boiler_setpoint", "20")
+    recorder.store.put("rule_for", "x", {})
+    hub.states.set("input_number.boiler_setpoint", "21")
+    await crash(hub, recorder)
+    _, recorder = await start_hub(clock)
+    saved = recorder.last_state("input_number.boiler_setpoint")
+    assert saved is not None and saved.state == "21"
