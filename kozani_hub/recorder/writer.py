@@ -312,6 +312,10 @@ class Writer(threading.Thread):
     def _maybe_commit(self) -> None:
         now = time.monotonic()
         if self._in_tx and now - self._last_commit >= self.commit_interval:
+            # What came in meanwhile goes into this commit: a crash loses one interval at most.
+            late = self.queue.drain(BATCH)
+            if late:
+                self._process(late)
             self._commit()
         elif not self._in_tx and now - self._last_alive >= HEARTBEAT:
             self._begin()
