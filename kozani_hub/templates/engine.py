@@ -15,6 +15,7 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from .environment import HubEnvironment
 from .errors import TemplateError
+from .expression import assign_result, expression_of, is_fast, names_in, narrowed, parsed
 from .guard import Guard
 from .helpers import install_helpers
 from .limits import Limits, RenderScope
@@ -30,6 +31,9 @@ _LITERAL_START = frozenset("[{(\"'bBrRuUs.")
 _COMPILE_CACHE_SIZE = 8192
 _PARSE_CACHE_SIZE = 4096
 _UNCACHED: Any = object()
+_FINALIZE_RESERVE = 512
+"""Work budget below which even a bool or number goes through `finalize`, which charges its
+text (at most ~310 characters for a fast value) to the budget, as a render would."""
 
 
 def is_template_string(value: str) -> bool:
@@ -57,6 +61,15 @@ class RenderInfo:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A compiled Jinja template; `names` is set when it is one `{{ expression }}`, compiled
+    to store its value as `result` (see expression.py), and lists the names it reads."""
+
+    jinja: jinja2.Template
+    names: tuple[str, ...] | None = None
+
+
 class Template:
     """A compiled template. Render it as often as needed; compile once (the engine caches)."""
 
@@ -66,7 +79,7 @@ class Template:
         self,
         engine: TemplateEngine,
         source: str,
-        compiled: jinja2.Template | None,
+        compiled: Compiled | None,
         file: str | None,
         line: int | None,
     ) -> None:
@@ -84,10 +97,21 @@ class Template:
         text reads as one (as Home Assistant does). Raises TemplateError."""
         if self._compiled is None:
             return self.source
-        text = self._engine.run(self, self._compiled, variables)[0]
-        if isinstance(text, TemplateError):
-            raise text
-        return self._engine.parse_result(text) if parse_result else text
+        value = self._engine.run(self, self._compiled, variables)[0]
+        if isinstance(value, TemplateError):
+            raise value
+        return self._engine.convert(value, parse_result=parse_result)
+
+    def render_raw(self, variables: Mapping[str, Any] | None = None) -> Any:
+        """Like `render(parse_result=False)`, except that a template that is one expression
+        giving a bool, number or None returns that value instead of its text. The value reads
+        as true or false exactly as its text does. Raises TemplateError."""
+        if self._compiled is None:
+            return self.source
+        value = self._engine.run(self, self._compiled, variables)[0]
+        if isinstance(value, TemplateError):
+            raise value
+        return value
 
     def render_with_info(
         self, variables: Mapping[str, Any] | None = None, *, parse_result: bool = True
@@ -95,11 +119,11 @@ class Template:
         """Render, and report what the render read; an error is returned, not raised."""
         if self._compiled is None:
             return RenderInfo(self.source, None, frozenset(), frozenset(), False, False)
-        text, scope = self._engine.run(self, self._compiled, variables)
-        if isinstance(text, TemplateError):
-            result, error = None, text
+        value, scope = self._engine.run(self, self._compiled, variables)
+        if isinstance(value, TemplateError):
+            result, error = None, value
         else:
-            result = self._engine.parse_result(text) if parse_result else text
+            result = self._engine.convert(value, parse_result=parse_result)
             error = None
         return RenderInfo(
             result,
@@ -131,7 +155,7 @@ class TemplateEngine:
         self.env = HubEnvironment(self.guard)
         install_helpers(self.env, hub, self.guard)
         self._globals: dict[str, Any] = dict(self.env.globals)
-        self._compiled: OrderedDict[str, jinja2.Template | TemplateError] = OrderedDict()
+        self._compiled: OrderedDict[str, Compiled | TemplateError] = OrderedDict()
         self._parsed: dict[str, Any] = {}
 
     def compile(self, source: str, *, file: str | None = None, line: int | None = None) -> Template:
@@ -150,7 +174,7 @@ class TemplateEngine:
             raise compiled.located(source=source, position=None, file=file, line=line)
         return Template(self, source, compiled, file, line)
 
-    def _compile(self, source: str) -> jinja2.Template | TemplateError:
+    def _compile(self, source: str) -> Compiled | TemplateError:
         if len(source) > self.limits.max_source:
             return TemplateError(
                 f"the template is {len(source):,} characters long; "
@@ -159,7 +183,11 @@ class TemplateEngine:
             )
         _, previous = self.guard.enter()
         try:
-            return self.env.from_string(source)
+            tree = self.env.parse(source)
+            expression = expression_of(tree, self.env)
+            if expression is None:
+                return Compiled(self.env.from_string(tree))
+            return Compiled(self.env.from_string(assign_result(expression)), names_in(expression))
         except TemplateSyntaxError as err:
             return TemplateError(
                 f"template syntax error: {err.message}", source=source, position=(err.lineno, None)
@@ -178,26 +206,46 @@ class TemplateEngine:
         return self.compile(source).render(variables)
 
     def run(
-        self, template: Template, compiled: jinja2.Template, variables: Mapping[str, Any] | None
-    ) -> tuple[str | TemplateError, RenderScope]:
-        """Render `compiled` under a fresh scope: the stripped text (or the error) and the scope."""
+        self, template: Template, compiled: Compiled, variables: Mapping[str, Any] | None
+    ) -> tuple[Any, RenderScope]:
+        """Render `compiled` under a fresh scope; returns the result (or the error) and the
+        scope. The result is the stripped text, or for a template that is one expression, its
+        value when that is a bool, number or None (see expression.py)."""
         env = self.env
         guard = self.guard
-        parent = self._globals.copy()
-        if variables:
-            parent.update(variables)
+        names = compiled.names
+        if names is None:
+            parent = self._globals.copy()
+            if variables:
+                parent.update(variables)
+        else:
+            parent = narrowed(names, variables, self._globals)
+        jinja = compiled.jinja
         scope, previous = guard.enter()
         try:
-            context = env.context_class(env, parent, None, compiled.blocks)
-            return guard.join_output(compiled.root_render_func(context)).strip(), scope
+            context = env.context_class(env, parent, None, jinja.blocks)
+            if names is None:
+                return guard.join_output(jinja.root_render_func(context)).strip(), scope
+            for _ in jinja.root_render_func(context):
+                pass  # the root only stores `result`; it yields nothing
+            value = context.vars["result"]
+            if is_fast(value) and scope.budget > _FINALIZE_RESERVE:
+                return value, scope
+            return str(guard.finalize(value)).strip(), scope
         except TemplateError as err:
-            return self._locate(err, template, compiled, err.__traceback__), scope
+            return self._locate(err, template, jinja, err.__traceback__), scope
         except Exception as err:  # a template must never take the hub down
             failure = TemplateError(_explain(err))
             failure.__cause__ = err
-            return self._locate(failure, template, compiled, err.__traceback__), scope
+            return self._locate(failure, template, jinja, err.__traceback__), scope
         finally:
             guard.scope = previous
+
+    def convert(self, value: Any, *, parse_result: bool) -> Any:
+        """A `run` result as `render` returns it: parsed as Home Assistant does, or text."""
+        if type(value) is str:
+            return self.parse_result(value) if parse_result else value
+        return parsed(value) if parse_result else str(value)
 
     def _locate(
         self,

@@ -47,7 +47,7 @@ class TemplateCondition(Condition):
         return cls(path, cfg.enabled, template)
 
     def test(self, env: Env, variables: Variables, trace: Trace | None) -> bool:
-        return truthy(self.template.render(variables, parse_result=False))
+        return truthy(self.template.render_raw(variables))
 
     def why(self, env: Env, variables: Variables) -> str | None:
         result = self.template.render(variables, parse_result=False)
