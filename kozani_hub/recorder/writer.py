@@ -12,6 +12,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -410,7 +411,10 @@ class Writer(threading.Thread):
             f"; moved aside to {moved}" if moved else "",
         )
         if on_disk:
-            self.conn, self.report = open_database(self.path, self.now())
+            self.conn, report = open_database(self.path, self.now())
+            self.report = replace(
+                report, problem=report.problem or str(err), moved_to=str(moved) if moved else None
+            )
         else:
             self.conn, _ = open_memory(self.now(), str(err))
         self.failures = 0

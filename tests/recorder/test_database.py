@@ -12,7 +12,7 @@ import pytest
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.recorder.database import open_database
 from kozani_hub.recorder.schema import MIGRATIONS, SCHEMA_VERSION, migrate
-from tests.recorder.conftest import START, StartHub
+from tests.recorder.conftest import START, StartHub, crash
 
 NOW = datetime(2026, 1, 15, 3, 12, 4, tzinfo=UTC)
 
@@ -127,3 +127,35 @@ def test_migrations_keep_the_data_of_an_older_schema(tmp_path: Path) -> None:
         ("sensor.tank_level", None)
     ]
     conn.close()
+
+
+async def test_a_database_going_bad_while_running_is_replaced_keeping_restore_data(
+    start_hub: StartHub, clock: SimulatedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    hub, recorder = await start_hub(clock)
+    await recorder.store.put("rule_for", "tank_low/0", {"due": "soon"}, due=START)
+    hub.states.set("input_boolean.holiday_mode", "on")
+    await recorder.flush()
+
+    def hits_a_bad_page(conn: sqlite3.Connection) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    with caplog.at_level(logging.ERROR):
+        with pytest.raises(sqlite3.DatabaseError):
+            await recorder.write_now(hits_a_bad_page)
+        await recorder.flush()
+    assert "went bad while running" in caplog.text
+    status = recorder.status
+    assert status.on_disk
+    assert status.problem == "database disk image is malformed"
+    assert status.moved_to is not None and ".corrupt-" in status.moved_to
+    # A fresh file in the same place, with what a restart needs written again.
+    hub.states.set("sensor.tank_level", 0.9)
+    await recorder.flush()
+    assert [i.key for i in await recorder.store.items()] == ["tank_low/0"]
+    history = await recorder.history.states(["sensor.tank_level"], START)
+    assert [s.state for s in history["sensor.tank_level"]] == ["0.9"]
+    await crash(hub, recorder)
+    _, recorder = await start_hub(clock)
+    assert recorder.last_state("input_boolean.holiday_mode") is not None
+    assert [i.key for i in recorder.restored.pending] == ["tank_low/0"]

@@ -88,3 +88,13 @@ def test_a_purge_goes_a_chunk_at_a_time(tmp_path: Path) -> None:
     assert result is not None and result.deleted["states"] == 10_000
     assert forgotten  # the writer was told to drop its cached shared rows
     conn.close()
+
+
+async def test_the_purge_service(start_hub: StartHub, clock: SimulatedClock) -> None:
+    hub, recorder = await start_hub(clock, auto_purge=False)
+    hub.states.set("sensor.x", 1)
+    await clock.advance(3 * 86400)
+    hub.states.set("sensor.x", 2)
+    await hub.services.call("recorder", "purge", {"keep_days": 1})
+    history = await recorder.history.states(["sensor.x"], START)
+    assert [s.state for s in history["sensor.x"]] == ["2"]
