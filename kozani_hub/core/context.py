@@ -24,6 +24,20 @@ class Context:
     origin: Origin = "local"
     user: str | None = None
 
+    def __init__(
+        self,
+        id: str | None = None,
+        parent_id: str | None = None,
+        origin: Origin = "local",
+        user: str | None = None,
+    ) -> None:
+        # The slots' own setters, twice as fast as a frozen dataclass's object.__setattr__:
+        # every state change and every run makes a Context. No id given: a new one.
+        _set_id(self, id if id is not None else _new_id())
+        _set_parent_id(self, parent_id)
+        _set_origin(self, origin)
+        _set_user(self, user)
+
     def child(self, origin: Origin = "rule") -> Context:
         """A new context caused by this one."""
         return Context(parent_id=self.id, origin=origin, user=self.user)
@@ -35,3 +49,9 @@ class Context:
             "origin": self.origin,
             "user": self.user,
         }
+
+
+_set_id = Context.__dict__["id"].__set__
+_set_parent_id = Context.__dict__["parent_id"].__set__
+_set_origin = Context.__dict__["origin"].__set__
+_set_user = Context.__dict__["user"].__set__

@@ -31,6 +31,20 @@ class Event:
     time_fired: datetime | None = None
     context: Context = field(default_factory=Context)
 
+    def __init__(
+        self,
+        event_type: str,
+        data: Mapping[str, Any] = _EMPTY,
+        time_fired: datetime | None = None,
+        context: Context | None = None,
+    ) -> None:
+        # The slots' own setters, twice as fast as a frozen dataclass's object.__setattr__:
+        # every state change makes an Event.
+        _set_event_type(self, event_type)
+        _set_data(self, data)
+        _set_time_fired(self, time_fired)
+        _set_context(self, context if context is not None else Context())
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "event_type": self.event_type,
@@ -39,6 +53,11 @@ class Event:
             "context": self.context.as_dict(),
         }
 
+
+_set_event_type = Event.__dict__["event_type"].__set__
+_set_data = Event.__dict__["data"].__set__
+_set_time_fired = Event.__dict__["time_fired"].__set__
+_set_context = Event.__dict__["context"].__set__
 
 Listener = Callable[[Event], None]
 Unsubscribe = Callable[[], None]

@@ -54,6 +54,24 @@ class State:
     last_updated: datetime | None = None
     context: Context = field(default_factory=Context)
 
+    def __init__(  # noqa: PLR0917 (the dataclass's own signature)
+        self,
+        entity_id: str,
+        state: str,
+        attributes: Mapping[str, Any] = _EMPTY,
+        last_changed: datetime | None = None,
+        last_updated: datetime | None = None,
+        context: Context | None = None,
+    ) -> None:
+        # What the dataclass would write, through the slots' own setters: a frozen dataclass
+        # sets each field with object.__setattr__, twice as slow, and every change makes a State.
+        _set_entity_id(self, entity_id)
+        _set_state(self, state)
+        _set_attributes(self, attributes)
+        _set_last_changed(self, last_changed)
+        _set_last_updated(self, last_updated)
+        _set_context(self, context if context is not None else Context())
+
     @property
     def domain(self) -> str:
         return self.entity_id.partition(".")[0]
@@ -76,6 +94,14 @@ class State:
             "last_updated": self.last_updated.isoformat() if self.last_updated else None,
             "context": self.context.as_dict(),
         }
+
+
+_set_entity_id = State.__dict__["entity_id"].__set__
+_set_state = State.__dict__["state"].__set__
+_set_attributes = State.__dict__["attributes"].__set__
+_set_last_changed = State.__dict__["last_changed"].__set__
+_set_last_updated = State.__dict__["last_updated"].__set__
+_set_context = State.__dict__["context"].__set__
 
 
 def state_to_str(value: object) -> str:
@@ -145,15 +171,27 @@ class StateMachine:
         force_update: bool = False,
     ) -> State:
         """Set an entity's state. Fires state_changed unless nothing changed (or force_update)."""
-        self.check_entity_id(entity_id)
-        new_state = state_to_str(state)
+        if entity_id not in self._valid_ids:
+            self.check_entity_id(entity_id)
+        if type(state) is str and len(state) <= MAX_STATE_LENGTH:
+            new_state = state
+        else:
+            new_state = state_to_str(state)
         old = self._states.get(entity_id)
-        attrs: Mapping[str, Any] = _EMPTY if not attributes else MappingProxyType(dict(attributes))
-        same_state = old is not None and old.state == new_state
-        if same_state and old is not None and not force_update and old.attributes == attrs:
-            return old
-        now = self._now()
-        last_changed = old.last_changed if same_state and old is not None else now
+        attrs: Mapping[str, Any]
+        if not attributes:
+            attrs = _EMPTY
+        elif old is not None and attributes is old.attributes and type(attributes) is MappingProxyType:
+            attrs = attributes  # the current state's own read-only copy: nothing can change it
+        else:
+            attrs = MappingProxyType(dict(attributes))
+        if old is not None and old.state == new_state:
+            if not force_update and (old.attributes is attrs or old.attributes == attrs):
+                return old
+            now = self._now()
+            last_changed = old.last_changed
+        else:
+            now = last_changed = self._now()
         new = State(entity_id, new_state, attrs, last_changed, now, context or Context())
         self._states[entity_id] = new
         self._announce(entity_id, old, new)
