@@ -4,8 +4,9 @@ On school days pupils and staff are in from 07:45 to 14:30. The caretaker switch
 lighting and the ventilation on at 07:30 and the cleaners switch them off when they leave at
 17:00; the water heater's timer runs from 06:00 to 16:00, and the heating timer from 06:00 to
 15:00 in the heating season (15 October to 30 April) — long after the building empties, which
-is what the energy rules are there to notice. The caretaker's calendar knows the fixed
-national holidays and the Christmas break, not the movable ones (Clean Monday, Easter).
+is what the energy rules are there to notice. The timers know the fixed national holidays
+and the Christmas break, not the movable ones (Clean Monday, Easter), when the pupils stay at
+home and the timers heat and light an empty school.
 
 The building is heated by air-to-water heat pumps, so heating shows on the meter: the heat
 lost through the envelope between the thermostat's setpoint and the outdoor temperature,
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-#: (month, day) of national holidays on which schools are closed.
+import holidays
+
+#: (month, day) of the national holidays the caretaker's timers know: the fixed ones only.
 HOLIDAYS = frozenset({(1, 1), (1, 6), (3, 25), (5, 1), (8, 15), (10, 28), (12, 25), (12, 26)})
 #: The Christmas break runs from 24 December to 7 January.
 CHRISTMAS_START = (12, 24)
@@ -90,10 +93,16 @@ def _in_window(day: date, start: tuple[int, int], end: tuple[int, int]) -> bool:
     return md >= start or md <= end
 
 
-def is_school_day(day: date) -> bool:
+def is_timer_day(day: date) -> bool:
+    """A day the caretaker's timers run: weekdays but the fixed holidays and Christmas."""
     if day.weekday() >= 5 or (day.month, day.day) in HOLIDAYS:
         return False
     return not _in_window(day, CHRISTMAS_START, CHRISTMAS_END)
+
+
+def is_school_day(day: date) -> bool:
+    """A day the pupils come: the movable holidays (Clean Monday, Easter) too are off."""
+    return is_timer_day(day) and day not in holidays.country_holidays("GR", years=day.year)
 
 
 def is_heating_season(day: date) -> bool:
@@ -102,7 +111,9 @@ def is_heating_season(day: date) -> bool:
 
 def routine_applies(routine: Routine, day: date) -> bool:
     """Whether a routine step runs on a given day."""
-    if not is_school_day(day):
+    if routine.load is Load.OCCUPANCY:
+        return is_school_day(day)
+    if not is_timer_day(day):
         return False
     return routine.load is not Load.HEATING or is_heating_season(day)
 

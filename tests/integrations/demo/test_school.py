@@ -77,9 +77,12 @@ def test_the_caretaker_runs_the_water_heater_and_ventilation_into_the_evening() 
     assert scheduled(Load.WATER_HEATER, datetime(2026, 5, 4, 10, tzinfo=ATHENS))  # all year
 
 
-def test_the_caretakers_calendar_misses_the_movable_holidays() -> None:
+def test_the_caretakers_timers_miss_the_movable_holidays_the_pupils_do_not() -> None:
     clean_monday = datetime(2026, 2, 23, 10, tzinfo=ATHENS)
     assert scheduled(Load.HEATING, clean_monday)
+    assert scheduled(Load.LIGHTING, clean_monday)
+    assert not scheduled(Load.OCCUPANCY, clean_monday)
+    assert not scheduled(Load.OCCUPANCY, datetime(2026, 4, 13, 10, tzinfo=ATHENS))  # Easter Mon.
     assert not scheduled(Load.OCCUPANCY, at((2026, 3, 25), 10))
 
 
