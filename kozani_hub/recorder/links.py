@@ -182,7 +182,12 @@ class PendingLink:
 
 
 def trace_to_run(trace: Any) -> RuleRun:
-    """A rule run summary from a finished trace of the rules engine (writer thread)."""
+    """A rule run summary from a finished trace of the rules engine (writer thread).
+
+    Only the trace's raw facts are taken (the engine's one-line summary resolves paths and
+    formats results, which costs a hundred times more): the trigger, what each condition
+    said, which steps ran and which failed, and where the rule is written.
+    """
     trigger = trace.trigger if isinstance(trace.trigger, Mapping) else {}
     description = trigger.get("description")
     return RuleRun(
@@ -195,9 +200,14 @@ def trace_to_run(trace: Any) -> RuleRun:
         error=trace.error,
         context_id=str(trace.context_id),
         summary={
-            "summary": trace.summary(),
-            "where": trace.where(),
+            "file": trace.file,
+            "line": trace.line,
             "reason": trace.reason,
             "error_path": trace.error_path,
+            "conditions": [
+                [path, kind, result, why] for path, kind, result, why in trace.conditions
+            ],
+            "steps": [[path, error] for path, _, _, error in trace.steps],
+            "omitted_steps": trace.omitted,
         },
     )
