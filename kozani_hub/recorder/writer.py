@@ -17,14 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from kozani_hub.core.events import Event
 from kozani_hub.core.states import State
 
+from .batch import Batch, write_restores
 from .database import OpenReport, move_aside, open_database, open_memory
 from .queue import WriteQueue
-from .rows import INSERT_EVENTS, INSERT_STATES, UPSERT_RESTORE_STATE, RowBuilder, restore_row
-from .runs import RuleRun, run_row, upsert_runs
-from .tasks import EVENT, RECORD, REMOVED, RESTORE, RUN, STATE, Job, Task
+from .rows import UPSERT_RESTORE_STATE, RowBuilder
+from .tasks import TASK, Job, Task
 
 _LOGGER = logging.getLogger("kozani_hub.recorder")
 
@@ -187,49 +186,15 @@ class Writer(threading.Thread):
 
     def _process(self, items: list[Any]) -> None:
         conn = self._begin()
-        rows = self.rows
-        states: list[Any] = []
-        events: list[Any] = []
-        runs: list[RuleRun] = []
-        restores = self._restores
+        batch = Batch(self.rows, self._restores, self.now)
         for item in items:
-            kind = item[0]
-            if kind == STATE:
-                state, flags = item[1], item[2]
-                if flags & RECORD:
-                    states.append(rows.state_row(conn, state.entity_id, state, 0.0))
-                if flags & RESTORE:
-                    restores[state.entity_id] = state
-            elif kind == EVENT:
-                ev: Event = item[1]
-                events.append(rows.event_row(conn, ev, 0.0))
-            elif kind == REMOVED:
-                when = item[2].timestamp() if item[2] else self.now().timestamp()
-                states.append(rows.state_row(conn, item[1], None, when))
-            elif kind == RUN:
-                runs.append(item[1] if item[2] is None else item[2](item[1]))
-            else:
-                self._write(conn, states, events, runs)
-                states, events, runs = [], [], []
+            if item[0] == TASK:
+                self.rows_written += batch.write(conn)
                 self._run_task(conn, item[1])
                 conn = self._begin()
-        self._write(conn, states, events, runs)
-
-    def _write(
-        self,
-        conn: sqlite3.Connection,
-        states: list[Any],
-        events: list[Any],
-        runs: list[RuleRun],
-    ) -> None:
-        self.rows.write_shared(conn)
-        if states:
-            INSERT_STATES.run(conn, states)
-        if events:
-            INSERT_EVENTS.run(conn, events)
-        if runs:
-            upsert_runs(conn, [run_row(run) for run in runs])
-        self.rows_written += len(states) + len(events) + len(runs)
+            else:
+                batch.add(conn, item)
+        self.rows_written += batch.write(conn)
 
     def _run_task(self, conn: sqlite3.Connection, task: Task) -> None:
         if task.durable:
@@ -324,11 +289,7 @@ class Writer(threading.Thread):
 
     def _commit(self) -> None:
         conn = self._begin()
-        if self._restores:
-            rows = {eid: restore_row(state, 0.0) for eid, state in self._restores.items()}
-            conn.executemany(UPSERT_RESTORE_STATE, rows.values())
-            self.restore_mirror.update(rows)
-            self._restores.clear()  # in place: a batch being processed holds this dict
+        write_restores(conn, self._restores, self.restore_mirror)
         conn.execute(
             "UPDATE recorder_runs SET last_alive_ts = ? WHERE run_id = ?",
             (self.now().timestamp(), self.run_id),
