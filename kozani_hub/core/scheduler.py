@@ -185,19 +185,26 @@ def crontab_trigger(expression: str, tz: tzinfo) -> CronTrigger:
 def _following(trigger: FireTimeTrigger, fired_at: datetime) -> datetime | None:
     """The fire time after `fired_at`, strictly later in absolute time.
 
-    In the autumn hour that repeats, a calendar schedule runs once: a next time that has the
-    same wall-clock reading as the one just run (the repeated 03:30) is skipped.
+    In the autumn hour that repeats, a calendar schedule with a fixed time runs once: a next
+    time with the same wall-clock reading as the one just run (the repeated 03:30) is skipped.
+    A schedule that fires every minute goes on through both passes of the hour: APScheduler 3
+    offers the first pass's times there (earlier in absolute time), so those are read in the
+    second pass (fold=1), which is what the wall clock shows then.
     """
-    probe = fired_at + timedelta(microseconds=1)
+    calendar = not isinstance(trigger, IntervalTrigger)
+    utc_fired = fired_at.astimezone(UTC)
+    probe = utc_fired + timedelta(microseconds=1)  # in UTC: local arithmetic loses the fold
     for _ in range(8):
         nxt = trigger.get_next_fire_time(fired_at, probe)
         if nxt is None:
             return None
-        later = nxt.astimezone(UTC) > fired_at.astimezone(UTC)
-        # Interval triggers count real time; every other trigger (cron, and wrappers around
-        # it) is a calendar schedule, which runs once in the repeated hour.
+        if nxt.astimezone(UTC) <= utc_fired and nxt.fold == 0:
+            second_pass = nxt.replace(fold=1)
+            if second_pass.astimezone(UTC) > utc_fired:
+                nxt = second_pass
+        later = nxt.astimezone(UTC) > utc_fired
         wall_now = fired_at.astimezone(nxt.tzinfo).replace(tzinfo=None)
-        repeated = not isinstance(trigger, IntervalTrigger) and nxt.replace(tzinfo=None) == wall_now
+        repeated = calendar and nxt.replace(tzinfo=None, fold=0) == wall_now.replace(fold=0)
         if later and not repeated:
             return nxt
         probe = max(probe, nxt.astimezone(UTC)) + timedelta(seconds=1)

@@ -147,3 +147,16 @@ def test_bad_crontab_expressions_are_explained() -> None:
         crontab_trigger("0 6 * *", ATHENS)
     with pytest.raises(ValueError, match="out of range 0-7"):
         crontab_trigger("0 6 * * 9", ATHENS)
+
+
+async def test_a_job_every_minute_runs_through_the_repeated_hour() -> None:
+    # 25 October 2026: 03:00-04:00 happens twice in Athens; real minutes go on all along.
+    clock = SimulatedClock(local("2026-10-25T03:50:00"))
+    sched = Scheduler(clock, ATHENS)
+    runs: list[datetime] = []
+    job = sched.cron_fields(lambda: runs.append(clock.now()), second=0)
+    await clock.advance(3 * 3600)
+    assert len(runs) == 181  # 03:50 (summer time) to 05:50 (winter time), both ends included
+    gaps = {b - a for a, b in itertools.pairwise(runs)}
+    assert gaps == {timedelta(minutes=1)}
+    assert job.next_run is not None
