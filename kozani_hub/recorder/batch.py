@@ -10,44 +10,34 @@ from typing import Any
 from kozani_hub.core.states import State
 
 from .rows import INSERT_EVENTS, INSERT_STATES, UPSERT_RESTORE_STATE, RowBuilder, restore_row
-from .runs import RuleRun, run_row, upsert_runs
-from .tasks import EVENT, RECORD, REMOVED, RESTORE, RUN, STATE
+from .runs import RunRow, run_row, upsert_runs
+from .tasks import EVENT, REMOVED, RUN, STATE
 
 
 class Batch:
-    """Rows built from queued items (everything but tasks), until `write`.
+    """Rows built from queued items (everything but tasks), until `write`."""
 
-    Restorable states go to `restores` (entity id -> the latest State), which the writer
-    saves once per commit: only the last one of each entity before a crash matters.
-    """
+    __slots__ = ("_now", "_rows", "events", "runs", "states")
 
-    __slots__ = ("_now", "_restores", "_rows", "events", "runs", "states")
-
-    def __init__(
-        self, rows: RowBuilder, restores: dict[str, State], now: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, rows: RowBuilder, now: Callable[[], datetime]) -> None:
         self._rows = rows
-        self._restores = restores
         self._now = now
         self.states: list[Any] = []
         self.events: list[Any] = []
-        self.runs: list[RuleRun] = []
+        self.runs: list[RunRow] = []
 
     def add(self, conn: sqlite3.Connection, item: tuple[Any, ...]) -> None:
         kind = item[0]
         if kind == STATE:
-            state, flags = item[1], item[2]
-            if flags & RECORD:
-                self.states.append(self._rows.state_row(conn, state.entity_id, state, 0.0))
-            if flags & RESTORE:
-                self._restores[state.entity_id] = state
+            state = item[1]
+            self.states.append(self._rows.state_row(conn, state.entity_id, state, 0.0))
         elif kind == EVENT:
             self.events.append(self._rows.event_row(conn, item[1], 0.0))
         elif kind == REMOVED:
             when = item[2].timestamp() if item[2] else self._now().timestamp()
             self.states.append(self._rows.state_row(conn, item[1], None, when))
-        elif kind == RUN:
-            self.runs.append(item[1] if item[2] is None else item[2](item[1]))
+        elif kind == RUN:  # a RuleRun, or something its converter makes a row of
+            self.runs.append(run_row(item[1]) if item[2] is None else item[2](item[1]))
         else:
             raise ValueError(f"not a row item: {kind!r}")
 
@@ -59,7 +49,7 @@ class Batch:
         if self.events:
             INSERT_EVENTS.run(conn, self.events)
         if self.runs:
-            upsert_runs(conn, [run_row(run) for run in self.runs])
+            upsert_runs(conn, self.runs)
         written = len(self.states) + len(self.events) + len(self.runs)
         self.states, self.events, self.runs = [], [], []
         return written
@@ -68,10 +58,15 @@ class Batch:
 def write_restores(
     conn: sqlite3.Connection, restores: dict[str, State], mirror: dict[str, tuple[Any, ...]]
 ) -> None:
-    """Save the latest state of each restorable entity, and empty `restores` (in place: a
-    batch being built may hold it)."""
-    if restores:
-        rows = {entity_id: restore_row(state, 0.0) for entity_id, state in restores.items()}
+    """Save the latest state of each restorable entity, taking them out of `restores` one
+    by one (the event loop may add to it meanwhile: what it adds waits for the next time)."""
+    rows: dict[str, tuple[Any, ...]] = {}
+    while restores:
+        try:
+            entity_id, state = restores.popitem()
+        except KeyError:
+            break
+        rows[entity_id] = restore_row(state, 0.0)
+    if rows:
         conn.executemany(UPSERT_RESTORE_STATE, rows.values())
         mirror.update(rows)
-        restores.clear()

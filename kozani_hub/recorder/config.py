@@ -57,6 +57,14 @@ class RecorderConfig(BaseModel):
     )
     include: FilterConfig = FilterConfig()
     exclude: FilterConfig = FilterConfig()
+    record_rule_echoes: bool = Field(
+        default=False,
+        description=(
+            "also record what only repeats a rule run's own record: automation_triggered "
+            "events, call_service events of rule actions, and the attribute-only updates "
+            "(last_triggered, current) of automation.* entities"
+        ),
+    )
     restore_domains: tuple[str, ...] = Field(
         default=DEFAULT_RESTORE_DOMAINS,
         description="domains whose last state is put back after a restart (no device to ask)",

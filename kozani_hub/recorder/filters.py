@@ -10,6 +10,8 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from kozani_hub.core.events import Event
+
 from .config import FilterConfig
 
 
@@ -55,14 +57,35 @@ class EntityFilter:
         return self._include_globs is not None and self._include_globs.match(entity_id) is not None
 
 
-class EventFilter:
-    """Decides whether events of a type (other than state changes) are recorded."""
+# Events that only repeat what a rule run's record says (unless asked for by name).
+RULE_TRIGGERED = "automation_triggered"
+SERVICE_CALLED = "call_service"
 
-    def __init__(self, include: FilterConfig, exclude: FilterConfig) -> None:
+
+class EventFilter:
+    """Decides whether an event (other than a state change) is recorded."""
+
+    def __init__(
+        self, include: FilterConfig, exclude: FilterConfig, *, rule_echoes: bool = True
+    ) -> None:
         self._include = frozenset(include.event_types)
         self._exclude = frozenset(exclude.event_types)
+        self._skip_triggered = not rule_echoes and RULE_TRIGGERED not in self._include
+        self._skip_rule_calls = not rule_echoes and SERVICE_CALLED not in self._include
+        self._cache: dict[str, bool] = {}
 
-    def __call__(self, event_type: str) -> bool:
+    def __call__(self, event: Event) -> bool:
+        event_type = event.event_type
+        wanted = self._cache.get(event_type)
+        if wanted is None:
+            wanted = self._cache[event_type] = self._decide(event_type)
+        if wanted and self._skip_rule_calls and event_type == SERVICE_CALLED:
+            return event.context.origin != "rule"  # a rule's call is in its run record
+        return wanted
+
+    def _decide(self, event_type: str) -> bool:
         if event_type in self._exclude:
+            return False
+        if self._skip_triggered and event_type == RULE_TRIGGERED:
             return False
         return not self._include or event_type in self._include

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from kozani_hub.core.events import EVENT_HUB_STARTED, Event
 from kozani_hub.core.states import State
 
-from .codec import NotSerialisable, dumps_strict
+from .codec import NotSerialisable, dumps_lenient, dumps_strict
 from .restore import PendingItem, RestoreStore
-from .runs import RuleRun
+from .runs import RunRow
 
 if TYPE_CHECKING:
     from kozani_hub.hub import Hub
@@ -181,33 +181,33 @@ class PendingLink:
             await asyncio.gather(self._writing, return_exceptions=True)
 
 
-def trace_to_run(trace: Any) -> RuleRun:
-    """A rule run summary from a finished trace of the rules engine (writer thread).
+def trace_row(trace: Any) -> RunRow:
+    """The rule_runs row of a finished trace of the rules engine (writer thread).
 
     Only the trace's raw facts are taken (the engine's one-line summary resolves paths and
     formats results, which costs a hundred times more): the trigger, what each condition
     said, which steps ran and which failed, and where the rule is written.
     """
-    trigger = trace.trigger if isinstance(trace.trigger, Mapping) else {}
-    description = trigger.get("description")
-    return RuleRun(
-        run_id=str(trace.context_id),
-        rule_id=str(trace.rule_id),
-        started=trace.started,
-        finished=trace.finished,
-        outcome=str(getattr(trace.outcome, "value", trace.outcome)),
-        trigger=str(description) if description is not None else None,
-        error=trace.error,
-        context_id=str(trace.context_id),
-        summary={
-            "file": trace.file,
-            "line": trace.line,
-            "reason": trace.reason,
-            "error_path": trace.error_path,
-            "conditions": [
-                [path, kind, result, why] for path, kind, result, why in trace.conditions
-            ],
-            "steps": [[path, error] for path, _, _, error in trace.steps],
-            "omitted_steps": trace.omitted,
-        },
+    trigger = trace.trigger if isinstance(trace.trigger, Mapping) else None
+    description = trigger.get("description") if trigger is not None else None
+    finished = trace.finished
+    summary = {
+        "file": trace.file,
+        "line": trace.line,
+        "reason": trace.reason,
+        "error_path": trace.error_path,
+        "conditions": [[path, kind, result, why] for path, kind, result, why in trace.conditions],
+        "steps": [[path, error] for path, _, _, error in trace.steps],
+        "omitted_steps": trace.omitted,
+    }
+    return (
+        str(trace.context_id),
+        str(trace.rule_id),
+        trace.started.timestamp(),
+        finished.timestamp() if finished is not None else None,
+        str(getattr(trace.outcome, "value", trace.outcome)),
+        str(description) if description is not None else None,
+        trace.error,
+        str(trace.context_id),
+        dumps_lenient(summary),
     )

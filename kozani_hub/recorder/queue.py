@@ -28,6 +28,10 @@ class WriteQueue:
         self._monotonic = monotonic
         self._warned_at: float | None = None
         self._dropping = False
+        # The latest state of each restorable entity, for the next commit. Not queued: only
+        # the last one counts, and a rule's entity changes with every run. The loop sets
+        # items, the writer takes them with popitem (both atomic), so no update is lost.
+        self.restores: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return len(self._items)

@@ -24,7 +24,7 @@ from .api import History, Statistics
 from .config import RecorderConfig
 from .database import OpenReport
 from .filters import EntityFilter, EventFilter
-from .links import PendingLink, PendingSource, StateOwner, TraceSource, trace_to_run
+from .links import PendingLink, PendingSource, StateOwner, TraceSource, trace_row
 from .purge import PurgeResult, purge
 from .queue import WriteQueue
 from .reader import ReaderThread
@@ -32,7 +32,7 @@ from .restore import RestoreData, RestoreStore, load_restore_data
 from .runs import RuleRun
 from .statistics.compile import MEASUREMENT, SHORT, SUM_CLASSES, SensorInfo, compile_missing
 from .status import RecorderStatus
-from .tasks import EVENT, RECORD, REMOVED, RESTORE, RUN, STATE, TASK, Task
+from .tasks import EVENT, RECORD, REMOVED, RESTORE, RULE_ENTITY, RUN, STATE, TASK, Task
 from .writer import Writer
 
 if TYPE_CHECKING:
@@ -72,7 +72,9 @@ class Recorder:
         self.path = resolve_path(self.config, hub.config_dir)
         self.restored = RestoreData()
         self._entity_filter = EntityFilter(self.config.include, self.config.exclude)
-        self._event_filter = EventFilter(self.config.include, self.config.exclude)
+        self._event_filter = EventFilter(
+            self.config.include, self.config.exclude, rule_echoes=self.config.record_rule_echoes
+        )
         self._restore_domains = frozenset(self.config.restore_domains)
         self._flags: dict[str, int] = {}
         self._queue = WriteQueue(self.config.queue_max, hub.clock.monotonic)
@@ -212,7 +214,7 @@ class Recorder:
             self._undo.append(component.add_trace_listener(self._on_trace))
 
     def _on_trace(self, trace: Any) -> None:
-        self._queue.put((RUN, trace, trace_to_run))
+        self._queue.put((RUN, trace, trace_row))
 
     def _schedule(self) -> None:
         now = self.hub.clock.now().timestamp()
@@ -242,15 +244,23 @@ class Recorder:
             if flags is None:
                 flags = self._flags[entity_id] = self._flags_for(entity_id)
             if flags:
-                # Queue only the new State: the state machine keeps it alive anyway, while
-                # the event and the old state can be freed at once.
                 new_state = event.data["new_state"]
                 if new_state is None:
                     self._queue.put((REMOVED, entity_id, event.time_fired))
                 elif new_state.context.origin != "restore":  # restored: recorded before
-                    self._queue.put((STATE, new_state, flags))
-        elif self._event_filter(event.event_type):
+                    self._state(new_state, flags, event.data["old_state"])
+        elif self._event_filter(event):
             self._queue.put((EVENT, event))
+
+    def _state(self, state: State, flags: int, old: State | None) -> None:
+        if flags & RESTORE:
+            self._queue.restores[state.entity_id] = state
+        if flags & RULE_ENTITY and old is not None and old.state == state.state:
+            return  # last_triggered, current: in the rule run record
+        if flags & RECORD:
+            # Only the new State is queued: the state machine keeps it alive anyway, while
+            # the event and the old state can be freed at once.
+            self._queue.put((STATE, state))
 
     def _record_current_states(self) -> None:
         """Record the states integrations set up before the recorder started."""
@@ -259,12 +269,15 @@ class Recorder:
             if flags is None:
                 flags = self._flags[state.entity_id] = self._flags_for(state.entity_id)
             if flags and state.context.origin != "restore":
-                self._queue.put((STATE, state, flags))
+                self._state(state, flags, None)
 
     def _flags_for(self, entity_id: str) -> int:
         flags = RECORD if self._entity_filter(entity_id) else 0
-        if entity_id.partition(".")[0] in self._restore_domains:
+        domain = entity_id.partition(".")[0]
+        if domain in self._restore_domains:
             flags |= RESTORE
+        if flags & RECORD and domain == "automation" and not self.config.record_rule_echoes:
+            flags |= RULE_ENTITY
         return flags
 
     def record_rule_run(self, run: RuleRun) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 
 class Kind(IntEnum):
-    STATE = 0  # (STATE, new State, flags): the State is kept alive by the state machine anyway
+    STATE = 0  # (STATE, new State): the State is kept alive by the state machine anyway
     REMOVED = 1  # (REMOVED, entity_id, when)
     EVENT = 2  # (EVENT, Event)
     RUN = 3  # (RUN, RuleRun or object, converter or None)
@@ -25,6 +25,7 @@ STATE, REMOVED, EVENT, RUN, TASK = (int(k) for k in Kind)
 
 RECORD = 1
 RESTORE = 2
+RULE_ENTITY = 4  # automation.*: attribute-only updates echo the rule run record
 
 TaskFn = Callable[[sqlite3.Connection], Any]
 Job = Generator[None, None, Any]

@@ -17,8 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from kozani_hub.core.states import State
-
 from .batch import Batch, write_restores
 from .database import OpenReport, move_aside, open_database, open_memory
 from .queue import WriteQueue
@@ -76,8 +74,6 @@ class Writer(threading.Thread):
         # What must be rewritten if the file is replaced by a fresh one mid-run.
         self.pending_mirror: dict[tuple[str, str], tuple[Any, ...]] = {}
         self.restore_mirror: dict[str, tuple[Any, ...]] = {}
-        # Restorable states waiting for the next commit: only the last one of each counts.
-        self._restores: dict[str, State] = {}
         self.on_fresh_database: list[Callable[[sqlite3.Connection], None]] = []
         self._jobs: deque[tuple[Job, Task]] = deque()
         self._awaiting_commit: list[Task] = []
@@ -186,7 +182,7 @@ class Writer(threading.Thread):
 
     def _process(self, items: list[Any]) -> None:
         conn = self._begin()
-        batch = Batch(self.rows, self._restores, self.now)
+        batch = Batch(self.rows, self.now)
         for item in items:
             if item[0] == TASK:
                 self.rows_written += batch.write(conn)
@@ -289,7 +285,7 @@ class Writer(threading.Thread):
 
     def _commit(self) -> None:
         conn = self._begin()
-        write_restores(conn, self._restores, self.restore_mirror)
+        write_restores(conn, self.queue.restores, self.restore_mirror)
         conn.execute(
             "UPDATE recorder_runs SET last_alive_ts = ? WHERE run_id = ?",
             (self.now().timestamp(), self.run_id),

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from kozani_hub.core.clock import SimulatedClock
+from kozani_hub.core.context import Context
 from kozani_hub.hub import Hub
 from kozani_hub.recorder import Recorder, RuleRun
-from tests.recorder.conftest import START, StartHub
+from tests.recorder.conftest import START, StartHub, crash
 
 
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -124,3 +125,56 @@ async def test_a_full_queue_drops_with_one_warning(
     assert "dropped from history" in full[0].getMessage()
     recorded = await recorder.history.states(["sensor.flood"], START, include_start=False)
     assert len(recorded["sensor.flood"]) + status.dropped == 20_000
+
+
+async def record_calls_and_rule_entity(
+    hub: Hub, recorder: Recorder, clock: SimulatedClock
+) -> tuple[list[str], list[str]]:
+    """Service calls by a rule and by a person, a rule firing, and its entity's updates;
+    returns (recorded events as 'type/origin', recorded states of the rule entity)."""
+    hub.services.register("switch", "turn_on", lambda call: None)
+    attrs = {"last_triggered": None, "current": 0}
+    hub.states.set("automation.pump_2_guard", "on", attrs)
+    await hub.services.call("switch", "turn_on", context=Context(origin="rule"))
+    await hub.services.call("switch", "turn_on", context=Context(origin="user"))
+    hub.bus.fire("automation_triggered", {"entity_id": "automation.pump_2_guard"})
+    hub.states.set("automation.pump_2_guard", "on", {**attrs, "current": 1})
+    hub.states.set("automation.pump_2_guard", "off", {**attrs, "current": 0})
+    await clock.advance(1)
+    events = await recorder.history.events(START)
+    history = await recorder.history.states(["automation.pump_2_guard"], START)
+    return (
+        [f"{e.event_type}/{e.context.origin}" for e in events if e.event_type != "hub_started"],
+        [f"{s.state}/{s.attributes['current']}" for s in history["automation.pump_2_guard"]],
+    )
+
+
+async def test_what_a_rule_run_record_says_is_not_recorded_twice(
+    start_hub: StartHub, clock: SimulatedClock
+) -> None:
+    hub, recorder = await start_hub(clock)
+    events, states = await record_calls_and_rule_entity(hub, recorder, clock)
+    # A person's call is kept; a rule's call and its triggering are in the rule run record.
+    assert events == ["call_service/user"]
+    # The rule's on/off is kept; its attribute-only update (current: 1) is not.
+    assert states == ["on/0", "off/0"]
+    # What a restart needs is saved all the same.
+    await crash(hub, recorder)
+    _, recorder = await start_hub(clock)
+    saved = recorder.last_state("automation.pump_2_guard")
+    assert saved is not None and saved.state == "off"
+
+
+async def test_rule_echoes_can_be_recorded(start_hub: StartHub, clock: SimulatedClock) -> None:
+    hub, recorder = await start_hub(clock, record_rule_echoes=True)
+    events, states = await record_calls_and_rule_entity(hub, recorder, clock)
+    assert events == ["call_service/rule", "call_service/user", "automation_triggered/local"]
+    assert states == ["on/0", "on/1", "off/0"]
+
+
+async def test_an_event_type_asked_for_by_name_is_recorded(
+    start_hub: StartHub, clock: SimulatedClock
+) -> None:
+    hub, recorder = await start_hub(clock, include={"event_types": ["call_service"]})
+    events, _ = await record_calls_and_rule_entity(hub, recorder, clock)
+    assert events == ["call_service/rule", "call_service/user"]
