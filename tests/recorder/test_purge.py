@@ -98,3 +98,38 @@ async def test_the_purge_service(start_hub: StartHub, clock: SimulatedClock) -> 
     await hub.services.call("recorder", "purge", {"keep_days": 1})
     history = await recorder.history.states(["sensor.x"], START)
     assert [s.state for s in history["sensor.x"]] == ["2"]
+
+
+async def test_writes_go_on_while_a_big_purge_runs(
+    start_hub: StartHub, clock: SimulatedClock
+) -> None:
+    _, recorder = await start_hub(clock, auto_purge=False)
+    old = (START - timedelta(days=30)).timestamp()
+
+    def a_month_of_history(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO states_meta (entity_id) VALUES ('sensor.old')")
+        meta = conn.execute("SELECT metadata_id FROM states_meta WHERE entity_id = 'sensor.old'")
+        metadata_id = meta.fetchone()[0]
+        conn.executemany(
+            "INSERT INTO states (metadata_id, state, last_changed_ts, last_updated_ts) "
+            "VALUES (?, 'x', ?, ?)",
+            [(metadata_id, old + i, old + i) for i in range(100_000)],
+        )
+
+    await recorder.write_now(a_month_of_history)
+    purging = recorder.purge(keep_days=10)
+
+    def old_rows_left(conn: sqlite3.Connection) -> int:
+        conn.execute(
+            "INSERT INTO pending (kind, key, payload, updated_ts) VALUES ('t', '1', '{}', 0)"
+        )
+        return int(
+            conn.execute(
+                "SELECT COUNT(*) FROM states WHERE last_updated_ts < ?", (old + 1e6,)
+            ).fetchone()[0]
+        )
+
+    # Queued after the purge began, written (and synced) before it ends.
+    assert await recorder.write_now(old_rows_left) > 0
+    result = await purging
+    assert result.deleted["states"] == 100_000
