@@ -10,8 +10,9 @@ held its loads and estimate what it saved. The key changes nothing in how a rule
     - entity_id: switch.school_1st_gymnasium_heating
       rated_watts: 15000                 # the load at full power
       building: school_1st_gymnasium     # its meter is sensor.<building>_energy
-      schedule: schedule.school_1st_gymnasium_heating_hours   # optional: the hours it is
-                                         # meant to be on; time held off inside them is saved
+      schedule: schedule.school_1st_gymnasium_opening_hours   # optional: the hours the
+                                         # load would run without this rule; time the rule
+                                         # holds it off inside them counts as saved
   triggers: ...
 ```
 
@@ -53,8 +54,10 @@ class ControlConfig(Model):
                                                  "of 0 or more")
     building: str = Field(pattern=_BUILDING.pattern, description="the id of the building or street the load "
                                                     "belongs to, such as 'school_1st_gymnasium'")
-    schedule: EntityId | None = Field(None, description="a schedule entity: the hours the load "
-                                                        "is meant to be on")
+    schedule: EntityId | None = Field(None, description="an on/off entity (a schedule; for a "
+                                                        "setpoint, the heating switch): the "
+                                                        "hours the load would run without "
+                                                        "this rule")
 
 
 CONTROLS = ("the loads this rule switches, dims or sets: a list of entity_id, rated_watts, "
