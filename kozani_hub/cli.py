@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("kozani_hub.commands.schema", "print the JSON Schema of rule files"),
     "bench": ("kozani_hub.commands.bench", "run the city-scale benchmark"),
     "alerts": ("kozani_hub.commands.alerts", "alert reports (alarm rates against EEMUA 191)"),
+    "energy": ("kozani_hub.commands.energy", "energy review of the buildings' automations"),
 }
 
 
