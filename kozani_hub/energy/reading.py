@@ -121,12 +121,15 @@ class Database:
         return statistics_during(self._conn, statistic_ids, start, end, period="hour", tz=tz)
 
     def building_name(self, meters: Sequence[str], end: datetime) -> str | None:
-        """The `building` (else friendly_name) attribute of a meter's last state before end."""
+        """The `building` attribute of a meter's last state before end, else its name less
+        " energy" ("Dimokratias lighting")."""
         for states in self.states(list(meters), end, end).values():
             attributes = states[-1].attributes
-            name = attributes.get("building") or attributes.get("friendly_name")
+            if attributes.get("building"):
+                return str(attributes["building"])
+            name = str(attributes.get("friendly_name") or "").removesuffix(" energy")
             if name:
-                return str(name)
+                return name
         return None
 
 
