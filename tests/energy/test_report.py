@@ -102,13 +102,15 @@ async def test_dimmed_lamps_save_what_the_dimming_leaves_out(street_night: Path)
     programme, override = figures["dimokratias_programme"], figures["dimokratias_override"]
     # lamp 1: 50 % from 00:00 (the power report at 00:05 does not end the programme's hold),
     # 30 % from 04:00 to sunrise; lamp 2: 50 % until the override takes it at 02:00
-    assert (programme.runs, programme.hours_in_effect) == (2, pytest.approx(6.0))
+    assert programme.runs == 2
+    assert programme.hours_in_effect == pytest.approx(6.0)
     assert programme.kwh_saved * 1000 == pytest.approx(
         60 * (1 - 128 / 255) * 4 + 60 * (1 - 76 / 255) * 2 + 60 * (1 - 128 / 255) * 2)
     assert programme.kwh_used * 1000 == pytest.approx(
         60 * 128 / 255 * 4 + 60 * 76 / 255 * 2 + 60 * 128 / 255 * 2)
     # lamp 2 at 20 % from 02:00 to sunrise
-    assert (override.runs, override.hours_in_effect) == (1, pytest.approx(4.0))
+    assert override.runs == 1
+    assert override.hours_in_effect == pytest.approx(4.0)
     assert override.kwh_saved * 1000 == pytest.approx(60 * (1 - 51 / 255) * 4)
     assert street.kwh_saved == pytest.approx(programme.kwh_saved + override.kwh_saved)
     # lamps switched off at sunrise by their photocells save nothing: no rule made it
