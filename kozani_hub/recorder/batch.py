@@ -9,8 +9,8 @@ from typing import Any
 
 from kozani_hub.core.states import State
 
-from .rows import INSERT_EVENTS, INSERT_STATES, UPSERT_RESTORE_STATE, RowBuilder, restore_row
-from .runs import RunRow, run_row, upsert_runs
+from .rows import INSERT_EVENTS, INSERT_STATES, UPSERT_RESTORE_STATES, RowBuilder, restore_row
+from .runs import RunRow, insert_runs, run_row
 from .tasks import EVENT, REMOVED, RUN, STATE
 
 
@@ -49,7 +49,7 @@ class Batch:
         if self.events:
             INSERT_EVENTS.run(conn, self.events)
         if self.runs:
-            upsert_runs(conn, self.runs)
+            insert_runs(conn, self.runs)
         written = len(self.states) + len(self.events) + len(self.runs)
         self.states, self.events, self.runs = [], [], []
         return written
@@ -68,5 +68,5 @@ def write_restores(
             break
         rows[entity_id] = restore_row(state, 0.0)
     if rows:
-        conn.executemany(UPSERT_RESTORE_STATE, rows.values())
+        UPSERT_RESTORE_STATES.run(conn, list(rows.values()))
         mirror.update(rows)

@@ -186,20 +186,21 @@ def trace_row(trace: Any) -> RunRow:
 
     Only the trace's raw facts are taken (the engine's one-line summary resolves paths and
     formats results, which costs a hundred times more): the trigger, what each condition
-    said, which steps ran and which failed, and where the rule is written.
+    said, which steps ran and which failed (the rule's file and line are the engine's to say).
     """
     trigger = trace.trigger if isinstance(trace.trigger, Mapping) else None
     description = trigger.get("description") if trigger is not None else None
     finished = trace.finished
-    summary = {
-        "file": trace.file,
-        "line": trace.line,
-        "reason": trace.reason,
-        "error_path": trace.error_path,
+    summary: dict[str, Any] = {
         "conditions": [[path, kind, result, why] for path, kind, result, why in trace.conditions],
         "steps": [[path, error] for path, _, _, error in trace.steps],
-        "omitted_steps": trace.omitted,
     }
+    if trace.reason:
+        summary["reason"] = trace.reason
+    if trace.error_path:
+        summary["error_path"] = trace.error_path
+    if trace.omitted:
+        summary["omitted_steps"] = trace.omitted
     return (
         str(trace.context_id),
         str(trace.rule_id),

@@ -21,7 +21,7 @@ from kozani_hub.core.states import State
 from .codec import dumps_lenient
 
 SHARED_CACHE_SIZE = 16384
-ROWS_PER_STATEMENT = 100
+ROWS_PER_STATEMENT = 500
 
 StateRow = tuple[int, str | None, int | None, float, float, str, str | None, str]
 EventRow = tuple[int, int | None, float, str, str | None, str]
@@ -31,10 +31,11 @@ class MultiInsert:
     """INSERT of many rows per statement: each statement is one step for SQLite, and one
     release of the interpreter lock instead of one per row."""
 
-    def __init__(self, head: str, columns: int) -> None:
+    def __init__(self, head: str, columns: int, tail: str = "") -> None:
         self._head = head + " VALUES "
+        self._tail = f" {tail}" if tail else ""
         self._one = "(" + ",".join("?" * columns) + ")"
-        self._full = self._head + ",".join([self._one] * ROWS_PER_STATEMENT)
+        self._full = self._head + ",".join([self._one] * ROWS_PER_STATEMENT) + self._tail
 
     def run(self, conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
         per = ROWS_PER_STATEMENT
@@ -43,7 +44,7 @@ class MultiInsert:
             conn.execute(self._full, list(chain.from_iterable(rows[start : start + per])))
         rest = rows[whole:]
         if rest:
-            sql = self._head + ",".join([self._one] * len(rest))
+            sql = self._head + ",".join([self._one] * len(rest)) + self._tail
             conn.execute(sql, list(chain.from_iterable(rest)))
 
 
@@ -210,12 +211,14 @@ class RowBuilder:
         )
 
 
-UPSERT_RESTORE_STATE = (
+UPSERT_RESTORE_STATES = MultiInsert(
     "INSERT INTO restore_states (entity_id, state, attributes, last_changed_ts, last_updated_ts, "
-    "context_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (entity_id) DO UPDATE SET "
+    "context_id)",
+    6,
+    "ON CONFLICT (entity_id) DO UPDATE SET "
     "state = excluded.state, attributes = excluded.attributes, "
     "last_changed_ts = excluded.last_changed_ts, last_updated_ts = excluded.last_updated_ts, "
-    "context_id = excluded.context_id"
+    "context_id = excluded.context_id",
 )
 
 

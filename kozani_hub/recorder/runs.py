@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .codec import dumps_lenient
+from .rows import MultiInsert
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -52,12 +53,15 @@ def run_row(run: RuleRun) -> RunRow:
     )
 
 
-def upsert_runs(conn: sqlite3.Connection, rows: Sequence[RunRow]) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO rule_runs (run_id, rule_id, started_ts, finished_ts, outcome, "
-        "trigger, error, context_id, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+_INSERT_RUNS = MultiInsert(
+    "INSERT INTO rule_runs (run_id, rule_id, started_ts, finished_ts, outcome, trigger, error, "
+    "context_id, summary)",
+    9,
+)
+
+
+def insert_runs(conn: sqlite3.Connection, rows: Sequence[RunRow]) -> None:
+    _INSERT_RUNS.run(conn, rows)
 
 
 def _when(ts: float | None) -> datetime | None:
@@ -80,7 +84,7 @@ def query_runs(
     if rule_id is not None:
         sql += " AND rule_id = ?"
         args.append(rule_id)
-    sql += " ORDER BY started_ts LIMIT ?"
+    sql += " ORDER BY started_ts, id LIMIT ?"
     args.append(limit)
     out: list[RuleRun] = []
     for row in conn.execute(sql, args):

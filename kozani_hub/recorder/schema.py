@@ -45,7 +45,6 @@ CREATE TABLE states (
     origin TEXT
 );
 CREATE INDEX ix_states_metadata_updated ON states (metadata_id, last_updated_ts);
-CREATE INDEX ix_states_updated ON states (last_updated_ts);
 CREATE INDEX ix_states_attributes ON states (attributes_id);
 CREATE TABLE event_types (
     event_type_id INTEGER PRIMARY KEY,
@@ -68,7 +67,8 @@ CREATE INDEX ix_events_type_time ON events (event_type_id, time_fired_ts);
 CREATE INDEX ix_events_time ON events (time_fired_ts);
 CREATE INDEX ix_events_data ON events (data_id);
 CREATE TABLE rule_runs (
-    run_id TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
     rule_id TEXT NOT NULL,
     started_ts REAL NOT NULL,
     finished_ts REAL,

@@ -20,7 +20,7 @@ from typing import Any, cast
 from .batch import Batch, write_restores
 from .database import OpenReport, move_aside, open_database, open_memory
 from .queue import WriteQueue
-from .rows import UPSERT_RESTORE_STATE, RowBuilder
+from .rows import UPSERT_RESTORE_STATES, RowBuilder
 from .tasks import TASK, Job, Task
 
 _LOGGER = logging.getLogger("kozani_hub.recorder")
@@ -382,7 +382,7 @@ class Writer(threading.Thread):
 
     def _rewrite_mirrors(self) -> None:
         conn = self._begin()
-        conn.executemany(UPSERT_RESTORE_STATE, self.restore_mirror.values())
+        UPSERT_RESTORE_STATES.run(conn, list(self.restore_mirror.values()))
         conn.executemany(
             "INSERT OR REPLACE INTO pending (kind, key, payload, due_ts, updated_ts) "
             "VALUES (?, ?, ?, ?, ?)",
