@@ -13,7 +13,7 @@ from .model import METHOD, AutomationFigures, BuildingFigures, EnergyReport
 CSV_COLUMNS = ("building", "building_name", "automation_id", "automation", "runs",
                "hours_in_effect", "kwh_used", "kwh_saved")
 TOTAL = "(building)"
-_NAME_WIDTH = 44
+_NAME_WIDTH = 48
 
 
 def _kwh(value: float | None) -> str:
