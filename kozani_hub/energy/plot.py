@@ -37,8 +37,8 @@ def plot(report: EnergyReport, path: Path) -> None:
         ax.bar(positions, saved, bottom=used, color=SAVED, hatch="//", edgecolor="#3d8b3d",
                label="saved (estimate)")
         for x, (u, s) in enumerate(zip(used, saved, strict=True)):
-            if s > 0:
-                ax.annotate(f"-{s:.0f}", (x, u + s), ha="center", va="bottom", fontsize=8,
+            if s >= 0.05:
+                ax.annotate(f"-{s:.0f}" if s >= 10 else f"-{s:.1f}", (x, u + s), ha="center", va="bottom", fontsize=8,
                             color="#2d6b2d", xytext=(0, 2), textcoords="offset points")
         ax.set_xticks(list(positions), labels, rotation=45 if len(labels) > 10 else 0,
                       fontsize=8)
