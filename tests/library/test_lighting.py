@@ -5,21 +5,28 @@ failed one."""
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from kozani_hub.bootstrap import hub_from_config
+from kozani_hub.automation import load_rules
+from kozani_hub.bootstrap import build_hub, hub_from_config
 from kozani_hub.config.hub_config import load_hub_config
 from kozani_hub.core.clock import SimulatedClock
 from kozani_hub.core.events import EVENT_STATE_CHANGED, Event
+from kozani_hub.energy import Database, build_report
 from kozani_hub.hub import Hub
+from kozani_hub.recorder import Recorder
 from kozani_hub.testing.traces import engine_of
 
-CONFIG = Path(__file__).resolve().parents[2] / "config"
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "config"
+ATHENS = ZoneInfo("Europe/Athens")
 #: Thursday 15 January 2026, an hour before sunset (17:34:31).
 AFTERNOON = datetime.fromisoformat("2026-01-15T16:30:00+02:00")
 STREETS = ("dimokratias", "pavlou_mela", "eleftheriou_venizelou")
@@ -103,3 +110,73 @@ async def test_a_lamp_that_stops_answering_in_the_demo_raises_its_street_alert(
     alert = hub.states.get("alert.lighting_pavlou_mela_lamp_failure")
     assert alert is not None and alert.state == "active"
     assert alert.attributes["title"] == "Pavlou Mela: 1 failed lamp (pole 13)"
+
+
+LIGHTING_HUB = """
+hub:
+  name: Street lighting review test
+  latitude: 40.3007
+  longitude: 21.7887
+  elevation: 710
+  time_zone: Europe/Athens
+  rules: [rules]
+recorder:
+  db_path: kozani.db
+packages: !include_dir_named packages
+alerts:
+  notifiers: { log: { type: log } }
+demo:                       # the three streets as shipped; no homes, no staged incidents
+  residents: 0
+  photocell: false
+  update_interval: 60
+  incidents: { sos: { enabled: false }, tank_leak: { enabled: false } }
+"""
+
+
+def lighting_config(folder: Path) -> Path:
+    """A configuration folder with the shipped lighting package and rules, and the demo."""
+    (folder / "packages").mkdir(parents=True)
+    (folder / "hub.yaml").write_text(LIGHTING_HUB, encoding="utf-8")
+    shutil.copy(ROOT / "config" / "packages" / "lighting.yaml", folder / "packages")
+    shutil.copytree(ROOT / "rules" / "lighting", folder / "rules" / "lighting")
+    shutil.copytree(ROOT / "rules" / "blueprints" / "lighting",
+                    folder / "rules" / "blueprints" / "lighting")
+    return folder
+
+
+async def test_the_energy_review_credits_each_street_programme_with_its_dimming(
+    tmp_path: Path,
+) -> None:
+    folder = lighting_config(tmp_path / "config")
+    clock = SimulatedClock(AFTERNOON)
+    hub = build_hub(folder, clock=clock)
+    await hub.start()
+    try:
+        recorder = next(c for c in hub.components if isinstance(c, Recorder))
+        for _ in range(3):
+            await clock.advance(6 * 3600)
+            await recorder.flush()
+    finally:
+        await hub.stop()
+
+    rules, issues = load_rules([folder / "rules"], roots=[folder])
+    assert issues == []
+    start = datetime.fromisoformat("2026-01-15T00:00:00+02:00")
+    end = datetime.fromisoformat("2026-01-17T00:00:00+02:00")
+    with Database(folder / "kozani.db") as db:
+        report = build_report(db, list(rules.values()), start, end, ATHENS)
+    streets = {b.building: b for b in report.buildings}
+    assert set(streets) == set(STREETS)
+    for street, rated_kw in (("dimokratias", 1.8), ("pavlou_mela", 1.2)):
+        building = streets[street]
+        assert building.meters == (f"sensor.{street}_lighting_energy",)
+        (programme,) = building.automations
+        assert programme.rule_id == f"{street}_lighting_programme"
+        # on from 17:44 to 07:40, about 14 hours at full level but for the dimmed hours after
+        # midnight (less the passers-by): what it drew and what the dimming left out make up
+        # the street at full level all night
+        full_night = rated_kw * 13.9
+        assert programme.runs >= 4 and programme.hours_in_effect > 13.5
+        assert 0.1 * full_night < programme.kwh_saved < 0.5 * full_night
+        assert programme.kwh_used + programme.kwh_saved == pytest.approx(full_night, rel=0.05)
+        assert building.kwh_used == pytest.approx(programme.kwh_used, rel=0.05)
