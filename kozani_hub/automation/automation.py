@@ -206,7 +206,7 @@ class Automation:
         self.last_triggered = trace.started
         self._context = context
         bus = self.env.bus
-        if bus.listener_count(EVENT_AUTOMATION_TRIGGERED) or bus.listener_count("*"):
+        if bus.wants(EVENT_AUTOMATION_TRIGGERED):
             bus.fire(EVENT_AUTOMATION_TRIGGERED, {
                 "name": self.rule.name,
                 "entity_id": self.entity_id,
@@ -241,7 +241,8 @@ class Automation:
 
     def run_ended(self, run: Run) -> None:
         """Called by a run as it ends: account for it, start the next queued one."""
-        self.runs = tuple(r for r in self.runs if r is not run)
+        runs = self.runs
+        self.runs = () if runs == (run,) else tuple(r for r in runs if r is not run)
         self.engine.trace_store.ended(run.trace)
         if self.queue:
             self.launch(self.queue.popleft())

@@ -66,7 +66,7 @@ class Bound:
 class NumericCheck:
     """Reads a number from a state (its state, an attribute, or a template) and checks a range."""
 
-    __slots__ = ("above", "attribute", "below", "value_template")
+    __slots__ = ("above", "attribute", "below", "description", "value_template")
 
     def __init__(
         self,
@@ -79,6 +79,10 @@ class NumericCheck:
         self.below = below
         self.attribute = attribute
         self.value_template = value_template
+        parts = [f"above {above}" if above is not None else "",
+                 f"below {below}" if below is not None else ""]
+        self.description = " and ".join(part for part in parts if part)
+        """'above 50', 'below sensor.limit', 'above 10 and below 20'."""
 
     def value(
         self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]
@@ -116,12 +120,7 @@ class NumericCheck:
         return self.in_range(env, self.value(env, entity_id, state, variables))
 
     def describe(self) -> str:
-        parts = []
-        if self.above is not None:
-            parts.append(f"above {self.above}")
-        if self.below is not None:
-            parts.append(f"below {self.below}")
-        return " and ".join(parts)
+        return self.description
 
     def why_not(
         self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]

@@ -117,6 +117,12 @@ class EventBus:
                 except Exception:
                     _LOGGER.exception("Listener %r failed on event %s", listener, event.event_type)
 
+    def wants(self, event_type: str) -> bool:
+        """Whether an event of `event_type` would reach a listener: a caller can skip building
+        an event nobody hears."""
+        listeners = self._listeners
+        return bool(listeners.get(event_type) or listeners.get(MATCH_ALL))
+
     def listener_count(self, event_type: str | None = None) -> int:
         if event_type is None:
             return sum(len(v) for v in self._listeners.values())

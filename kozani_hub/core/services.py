@@ -200,7 +200,7 @@ class ServiceRegistry:
     ) -> Any:
         """Validate and run a service call; returns the handler's response (or None)."""
         svc, call = self.prepare(domain, service, data, target, context)
-        if self._bus.listener_count(EVENT_SERVICE_CALLED) or self._bus.listener_count("*"):
+        if self._bus.wants(EVENT_SERVICE_CALLED):
             self._bus.fire(
                 EVENT_SERVICE_CALLED,
                 {
@@ -212,6 +212,6 @@ class ServiceRegistry:
                 call.context,
             )
         result = svc.handler(call)
-        if inspect.isawaitable(result):
+        if result is not None and inspect.isawaitable(result):
             result = await result
         return result

@@ -181,7 +181,11 @@ class StateMachine:
         attrs: Mapping[str, Any]
         if not attributes:
             attrs = _EMPTY
-        elif old is not None and attributes is old.attributes and type(attributes) is MappingProxyType:
+        elif (
+            old is not None
+            and attributes is old.attributes
+            and type(attributes) is MappingProxyType
+        ):
             attrs = attributes  # the current state's own read-only copy: nothing can change it
         else:
             attrs = MappingProxyType(dict(attributes))

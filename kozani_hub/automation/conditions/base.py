@@ -91,4 +91,7 @@ def evaluate_all(
     conditions: tuple[Condition, ...], env: Env, variables: Variables, trace: Trace | None
 ) -> bool:
     """Whether every condition holds (stops at the first that does not)."""
-    return all(check(condition, env, variables, trace) is True for condition in conditions)
+    for condition in conditions:  # noqa: SIM110 (a loop: no generator made for each run)
+        if check(condition, env, variables, trace) is not True:
+            return False
+    return True

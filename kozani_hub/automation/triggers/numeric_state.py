@@ -152,17 +152,17 @@ class NumericWatch(Attachment):
             return
         if entity_id not in self.armed:
             return
-        self.armed = tuple(e for e in self.armed if e != entity_id)
+        armed = self.armed
+        self.armed = () if armed == (entity_id,) else tuple(e for e in armed if e != entity_id)
         check = trigger.check
-        values = trigger.data(
-            entity_id=entity_id,
-            above=_limit(check.above),
-            below=_limit(check.below),
-            from_state=data["old_state"],
-            to_state=new,
-            description=f"numeric state of {entity_id} {new.state}, {check.describe()}",
-        )
-        values["for"] = None
+        base = trigger.base
+        values: dict[str, Any] = {  # trigger.data(...) written out: a path taken per change
+            "platform": "numeric_state", "id": base.id, "idx": base.idx, "alias": base.alias,
+            "entity_id": entity_id, "above": _limit(check.above), "below": _limit(check.below),
+            "from_state": data["old_state"], "to_state": new,
+            "description": f"numeric state of {entity_id} {new.state}, {check.description}",
+            "for": None,
+        }
         if trigger.duration is None or holds is None:
             self.fire(values, new.context)
             return
