@@ -114,11 +114,11 @@ class Scheduler:
     def on(self, trigger: FireTimeTrigger, callback: JobCallback, *, name: str = "") -> Job:
         job = Job(self._clock, trigger, callback, name or _name_of(callback))
         now = self._clock.now().astimezone(self.tz)
-        job._arm(trigger.get_next_fire_time(None, now))
+        job._arm(_next(trigger, None, now))
         return job
 
     def next_fire_time(self, trigger: FireTimeTrigger, after: datetime) -> datetime | None:
-        return trigger.get_next_fire_time(None, after.astimezone(self.tz))
+        return _next(trigger, None, after.astimezone(self.tz))
 
 
 _WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -194,8 +194,10 @@ def _following(trigger: FireTimeTrigger, fired_at: datetime) -> datetime | None:
     calendar = not isinstance(trigger, IntervalTrigger)
     utc_fired = fired_at.astimezone(UTC)
     probe = utc_fired + timedelta(microseconds=1)  # in UTC: local arithmetic loses the fold
+    previous: datetime | None = fired_at
     for _ in range(8):
-        nxt = trigger.get_next_fire_time(fired_at, probe)
+        nxt = _next(trigger, previous, probe)
+        previous = None  # else APScheduler starts again from fired_at: the repeated 03:30
         if nxt is None:
             return None
         if nxt.astimezone(UTC) <= utc_fired and nxt.fold == 0:
@@ -209,6 +211,48 @@ def _following(trigger: FireTimeTrigger, fired_at: datetime) -> datetime | None:
             return nxt
         probe = max(probe, nxt.astimezone(UTC)) + timedelta(seconds=1)
     return None
+
+
+def _next(trigger: FireTimeTrigger, previous: datetime | None, now: datetime) -> datetime | None:
+    """The trigger's next fire time, past APScheduler 3's slip at the spring change.
+
+    Asked on the day the clocks go forward, before they do, APScheduler 3 passes over the
+    next midnight: from 00:00 on Sunday 29 March 2026 in Athens its next daily midnight is
+    Tuesday's, a weekly one skips Monday 30 March and a monthly one 1 April. Asked again from
+    the moment the offset changed, it answers right; the earlier answer wins.
+    """
+    nxt = trigger.get_next_fire_time(previous, now)
+    if nxt is None or isinstance(trigger, IntervalTrigger) or now.tzinfo is None:
+        return nxt
+    change = _offset_change(now, nxt)
+    if change is None:
+        return nxt
+    again = trigger.get_next_fire_time(None, change.astimezone(nxt.tzinfo))
+    return again if again is not None and again < nxt else nxt
+
+
+def _offset_change(start: datetime, end: datetime) -> datetime | None:
+    """The first instant in (start, end] whose UTC offset differs from start's, if any."""
+    tz = end.tzinfo
+    offset = start.astimezone(tz).utcoffset()
+    low = start.astimezone(UTC)
+    stop = end.astimezone(UTC)
+    probe = low
+    while probe < stop:  # the offset changes on the hour: look hour by hour, then narrow
+        probe = min(probe + timedelta(hours=1), stop)
+        if probe.astimezone(tz).utcoffset() != offset:
+            break
+        low = probe
+    else:
+        return None
+    high = probe
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() != offset:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def _name_of(callback: JobCallback) -> str:

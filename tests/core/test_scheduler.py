@@ -89,6 +89,41 @@ async def test_job_in_the_skipped_hour_and_the_repeated_hour() -> None:
     assert len(autumn) == 1  # the repeated hour runs the job once
 
 
+async def test_midnight_jobs_keep_their_days_across_the_spring_change() -> None:
+    # The clocks go forward at 03:00 on Sunday 29 March 2026; Monday's midnight, the week's
+    # and April's first still come (APScheduler 3 alone passes over them).
+    clock = SimulatedClock(local("2026-02-28T12:00:00"))
+    sched = Scheduler(clock, ATHENS)
+    daily: list[str] = []
+    weekly: list[str] = []
+    monthly: list[str] = []
+    sched.cron("0 0 * * *", lambda: daily.append(clock.now().astimezone(ATHENS).isoformat()))
+    sched.cron("0 0 * * 1", lambda: weekly.append(clock.now().astimezone(ATHENS).isoformat()))
+    sched.cron("0 0 1 * *", lambda: monthly.append(clock.now().astimezone(ATHENS).isoformat()))
+    await clock.advance_to(local("2026-04-01T12:00:00"))
+    assert daily[-4:] == [
+        "2026-03-29T00:00:00+02:00",
+        "2026-03-30T00:00:00+03:00",
+        "2026-03-31T00:00:00+03:00",
+        "2026-04-01T00:00:00+03:00",
+    ]
+    assert weekly[-2:] == ["2026-03-23T00:00:00+02:00", "2026-03-30T00:00:00+03:00"]
+    assert monthly == ["2026-03-01T00:00:00+02:00", "2026-04-01T00:00:00+03:00"]
+    clock2 = SimulatedClock(local("2026-03-29T00:30:00"))  # a job made before the change
+    assert Scheduler(clock2, ATHENS).cron("0 0 * * *", lambda: None).next_run == local(
+        "2026-03-30T00:00:00"
+    )
+
+
+async def test_a_daily_job_in_the_repeated_hour_goes_on_the_day_after() -> None:
+    clock = SimulatedClock(local("2026-10-24T12:00:00"))
+    sched = Scheduler(clock, ATHENS)
+    runs: list[datetime] = []
+    sched.cron("30 3 * * *", lambda: runs.append(clock.now()))
+    await clock.advance(3 * 86400)
+    assert len(runs) == 3  # 25 October (once), 26 and 27 October
+
+
 async def test_a_failing_job_keeps_its_schedule(caplog: object) -> None:
     clock = SimulatedClock(local("2026-01-15T10:00:00"))
     sched = Scheduler(clock, ATHENS)
