@@ -44,9 +44,16 @@ class Missed(StrEnum):
     SKIP = "skip"
 
 
-LOG_LEVELS = {"critical": logging.CRITICAL, "fatal": logging.CRITICAL, "error": logging.ERROR,
-              "warning": logging.WARNING, "warn": logging.WARNING, "info": logging.INFO,
-              "debug": logging.DEBUG, "notset": logging.NOTSET}
+LOG_LEVELS = {
+    "critical": logging.CRITICAL,
+    "fatal": logging.CRITICAL,
+    "error": logging.ERROR,
+    "warning": logging.WARNING,
+    "warn": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+    "notset": logging.NOTSET,
+}
 
 
 class TraceOptions(Model):
@@ -74,7 +81,8 @@ class RuleConfig(Model):
     conditions: Conditions = None
     actions: Actions
     missed: Missed = Field(
-        Missed.SKIP, description="run_once: run a scheduled trigger missed during downtime once"
+        Missed.RUN_ONCE,
+        description="run_once (default): a scheduled trigger that fell due while the hub was down runs once at start; skip: it does not",
     )
     controls: Controls = None
 
@@ -141,8 +149,9 @@ def compile_rule(
 ) -> Rule:
     """Check and compile one rule; raise Invalid with every problem found."""
     if not isinstance(data, dict):
-        raise Invalid(mark, f"expected a rule as a mapping with triggers and actions, got "
-                      f"{show(data)}")
+        raise Invalid(
+            mark, f"expected a rule as a mapping with triggers and actions, got {show(data)}"
+        )
     data = rename(data, _LEGACY, mark, "rule")
     cfg = compiler.check(RuleConfig, data, mark)
     compiler.begin_rule()
@@ -151,18 +160,19 @@ def compile_rule(
     conditions: tuple[Condition, ...] = ()
     actions: tuple[Step, ...] = ()
     try:
-        triggers = compile_triggers(compiler, data["triggers"], "trigger",
-                                    mark_of(data, "triggers", mark))
+        triggers = compile_triggers(
+            compiler, data["triggers"], "trigger", mark_of(data, "triggers", mark)
+        )
     except Invalid as error:
         problems.extend(error.problems)
     try:
-        conditions = compile_conditions(compiler, data.get("conditions"), "condition",
-                                        mark_of(data, "conditions", mark))
+        conditions = compile_conditions(
+            compiler, data.get("conditions"), "condition", mark_of(data, "conditions", mark)
+        )
     except Invalid as error:
         problems.extend(error.problems)
     try:
-        actions = compile_steps(compiler, data["actions"], "action",
-                                mark_of(data, "actions", mark))
+        actions = compile_steps(compiler, data["actions"], "action", mark_of(data, "actions", mark))
         if not actions:
             raise Invalid(mark, "a rule needs at least one action")
     except Invalid as error:
@@ -177,8 +187,7 @@ def compile_rule(
         problems.extend(error.problems)
     if problems:
         raise Invalid.many(problems)
-    rule_id = str(cfg.id) if cfg.id is not None else (slug(cfg.alias) if cfg.alias else
-                                                       fallback_id)
+    rule_id = str(cfg.id) if cfg.id is not None else (slug(cfg.alias) if cfg.alias else fallback_id)
     return Rule(
         id=rule_id,
         entity_id=f"automation.{slug(rule_id)}",
@@ -206,7 +215,10 @@ def compile_rule(
 
 
 def _variables(
-    compiler: Compiler, data: Mapping[str, Any], key: str, mark: Mark,
+    compiler: Compiler,
+    data: Mapping[str, Any],
+    key: str,
+    mark: Mark,
     problems: list[tuple[Mark, str]],
 ) -> tuple[tuple[str, Value], ...]:
     raw = data.get(key)
@@ -215,8 +227,12 @@ def _variables(
     result = []
     for name, value in raw.items():
         try:
-            result.append((compiler.text(name), compiler.value(value, mark_of(raw, name, mark),
-                                                               f"{key} {name}")))
+            result.append(
+                (
+                    compiler.text(name),
+                    compiler.value(value, mark_of(raw, name, mark), f"{key} {name}"),
+                )
+            )
         except Invalid as error:
             problems.extend(error.problems)
     return tuple(result)
@@ -228,6 +244,11 @@ def _level(value: str, mark: Mark, problems: list[tuple[Mark, str]]) -> int | No
         return None
     if text in LOG_LEVELS:
         return LOG_LEVELS[text]
-    problems.append((mark, f"'max_exceeded' must be silent or a log level ({', '.join(LOG_LEVELS)})"
-                     f", got {show(value)}"))
+    problems.append(
+        (
+            mark,
+            f"'max_exceeded' must be silent or a log level ({', '.join(LOG_LEVELS)})"
+            f", got {show(value)}",
+        )
+    )
     return logging.WARNING
