@@ -12,10 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.exceptions import TemplateSyntaxError
+from jinja2.nodes import EvalContext
 
 from .environment import HubEnvironment
 from .errors import TemplateError
-from .expression import assign_result, expression_of, is_fast, names_in, narrowed, parsed
+from .expression import (
+    ExpressionContext,
+    assign_result,
+    expression_of,
+    is_fast,
+    names_in,
+    narrowed,
+    parsed,
+)
 from .guard import Guard
 from .helpers import install_helpers
 from .limits import Limits, RenderScope
@@ -155,6 +164,7 @@ class TemplateEngine:
         self.env = HubEnvironment(self.guard)
         install_helpers(self.env, hub, self.guard)
         self._globals: dict[str, Any] = dict(self.env.globals)
+        self._eval_context = EvalContext(self.env)
         self._compiled: OrderedDict[str, Compiled | TemplateError] = OrderedDict()
         self._parsed: dict[str, Any] = {}
 
@@ -211,21 +221,39 @@ class TemplateEngine:
         """Render `compiled` under a fresh scope; returns the result (or the error) and the
         scope. The result is the stripped text, or for a template that is one expression, its
         value when that is a bool, number or None (see expression.py)."""
+        names = compiled.names
+        if names is not None:
+            return self._evaluate(template, compiled.jinja, names, variables)
         env = self.env
         guard = self.guard
-        names = compiled.names
-        if names is None:
-            parent = self._globals.copy()
-            if variables:
-                parent.update(variables)
-        else:
-            parent = narrowed(names, variables, self._globals)
+        parent = self._globals.copy()
+        if variables:
+            parent.update(variables)
         jinja = compiled.jinja
         scope, previous = guard.enter()
         try:
             context = env.context_class(env, parent, None, jinja.blocks)
-            if names is None:
-                return guard.join_output(jinja.root_render_func(context)).strip(), scope
+            return guard.join_output(jinja.root_render_func(context)).strip(), scope
+        except TemplateError as err:
+            return self._locate(err, template, jinja, err.__traceback__), scope
+        except Exception as err:  # a template must never take the hub down
+            return self._failed(err, template, jinja), scope
+        finally:
+            guard.scope = previous
+
+    def _evaluate(
+        self,
+        template: Template,
+        jinja: jinja2.Template,
+        names: tuple[str, ...],
+        variables: Mapping[str, Any] | None,
+    ) -> tuple[Any, RenderScope]:
+        """`run` for a template that is one expression (see expression.py)."""
+        guard = self.guard
+        parent = narrowed(names, variables, self._globals)
+        scope, previous = guard.enter()
+        try:
+            context = ExpressionContext(self.env, parent, self._eval_context)
             for _ in jinja.root_render_func(context):
                 pass  # the root only stores `result`; it yields nothing
             value = context.vars["result"]
@@ -235,11 +263,14 @@ class TemplateEngine:
         except TemplateError as err:
             return self._locate(err, template, jinja, err.__traceback__), scope
         except Exception as err:  # a template must never take the hub down
-            failure = TemplateError(_explain(err))
-            failure.__cause__ = err
-            return self._locate(failure, template, jinja, err.__traceback__), scope
+            return self._failed(err, template, jinja), scope
         finally:
             guard.scope = previous
+
+    def _failed(self, err: Exception, template: Template, jinja: jinja2.Template) -> TemplateError:
+        failure = TemplateError(_explain(err))
+        failure.__cause__ = err
+        return self._locate(failure, template, jinja, err.__traceback__)
 
     def convert(self, value: Any, *, parse_result: bool) -> Any:
         """A `run` result as `render` returns it: parsed as Home Assistant does, or text."""

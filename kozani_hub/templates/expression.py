@@ -17,6 +17,7 @@ from types import NoneType
 from typing import Any
 
 from jinja2 import Environment, nodes
+from jinja2.runtime import Context
 
 FAST_TYPES = frozenset({bool, int, float, NoneType})
 """Result types whose text parses back to themselves (or whose truth is their text's)."""
@@ -76,6 +77,25 @@ def narrowed(
         elif name in globals_:
             parent[name] = globals_[name]
     return parent
+
+
+class ExpressionContext(Context):
+    """The Jinja context of one expression render: what Jinja's own constructor builds, less
+    what only statements use (blocks, template globals), and sharing one evaluation context,
+    which only statements (`{% autoescape %}`) ever change."""
+
+    def __init__(
+        self, environment: Environment, parent: dict[str, Any], eval_ctx: nodes.EvalContext
+    ) -> None:
+        # Context.__init__ is not called: it would build what is left out on purpose.
+        self.parent = parent
+        self.vars = {}
+        self.environment = environment
+        self.eval_ctx = eval_ctx
+        self.exported_vars = set()
+        self.name = None
+        self.globals_keys = set()
+        self.blocks = {}
 
 
 def is_fast(value: Any) -> bool:
