@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from kozani_hub.config.errors import display_path
-from kozani_hub.core.context import Context
+from kozani_hub.core.context import Context, build_context
 
 from .conditions import evaluate_all
 from .persist import from_plain, to_plain, unplainable
@@ -133,7 +133,8 @@ class Automation:
         """What an attached trigger calls: check conditions, then run as the mode allows."""
         if not self.enabled:
             return
-        context = Context(self.env.new_id(), parent.id if parent is not None else None, "rule")
+        context = build_context(self.env.new_id(), parent.id if parent is not None else None,
+                                "rule")
         self.start(trigger, context)
 
     def start(

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .context import Context
+from .context import Context, new_context
 from .events import EVENT_SERVICE_CALLED, EventBus
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -76,6 +76,33 @@ _set_data = ServiceCall.__dict__["data"].__set__
 _set_entity_ids = ServiceCall.__dict__["entity_ids"].__set__
 _set_context = ServiceCall.__dict__["context"].__set__
 _set_model = ServiceCall.__dict__["model"].__set__
+
+
+class _CallSlots:
+    """A ServiceCall's fields as plain slots: see `_build_call`."""
+
+    __slots__ = ServiceCall.__slots__
+
+
+def _build_call(  # noqa: PLR0917 (ServiceCall's own fields, in order)
+    domain: str,
+    service: str,
+    data: Mapping[str, Any],
+    entity_ids: tuple[str, ...],
+    context: Context,
+    model: BaseModel | None,
+) -> ServiceCall:
+    """`ServiceCall(...)` with every field given, built as `build_context` builds a Context."""
+    new: Any = _CallSlots()
+    new.domain = domain
+    new.service = service
+    new.data = data
+    new.entity_ids = entity_ids
+    new.context = context
+    new.model = model
+    new.__class__ = ServiceCall
+    call: ServiceCall = new
+    return call
 
 
 Handler = Callable[[ServiceCall], Awaitable[Any] | Any]
@@ -187,7 +214,7 @@ class ServiceRegistry:
             except ValidationError as err:
                 raise ServiceValidationError(f"{domain}.{service}", _describe(err)) from None
             payload = model.model_dump(exclude_unset=True)
-        call = ServiceCall(domain, service, payload, entity_ids, context or Context(), model)
+        call = _build_call(domain, service, payload, entity_ids, context or new_context(), model)
         return svc, call
 
     async def call(
