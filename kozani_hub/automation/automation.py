@@ -230,15 +230,16 @@ class Automation:
         self.runs = (*self.runs, run)
         engine = self.engine
         self._context = run.context
-        engine.state_changed(self)
         if engine.nesting >= MAX_NESTING:
             run.task = self.env.hub.create_task(run.execute(resume), name=self.rule.id)
-            return
-        engine.nesting += 1
-        try:
-            run.task = drive(run.execute(resume), self.env.hub, self.rule.id)
-        finally:
-            engine.nesting -= 1
+        else:
+            engine.nesting += 1
+            try:
+                run.task = drive(run.execute(resume), self.env.hub, self.rule.id)
+            finally:
+                engine.nesting -= 1
+        if run.task is not None:  # still running; a run that ended already told the engine
+            engine.state_changed(self)
 
     def run_ended(self, run: Run) -> None:
         """Called by a run as it ends: account for it, start the next queued one."""

@@ -148,8 +148,9 @@ class AutomationEngine:
         """Write the entity state of every rule noted by `state_changed`."""
         self._flush_handle = None
         dirty, self._dirty = self._dirty, {}
+        rules = self.rules
         for automation in dirty:
-            if self.rules.get(automation.id) is automation:
+            if rules.get(automation.rule.id) is automation:
                 automation.write_state()
 
     def _attach(self, automation: Automation) -> None:

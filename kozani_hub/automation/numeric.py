@@ -110,9 +110,16 @@ class NumericCheck:
         return number
 
     def in_range(self, env: Env, number: float) -> bool:
-        if self.above is not None and number <= self.above.resolve(env):
-            return False
-        return not (self.below is not None and number >= self.below.resolve(env))
+        above, below = self.above, self.below
+        if above is not None:
+            limit = above.number if above.number is not None else above.resolve(env)
+            if number <= limit:
+                return False
+        if below is not None:
+            limit = below.number if below.number is not None else below.resolve(env)
+            if number >= limit:
+                return False
+        return True
 
     def check(
         self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]

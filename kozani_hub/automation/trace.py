@@ -328,10 +328,10 @@ class TraceStore:
 
     def ended(self, trace: Trace) -> None:
         """Count what the finished run recorded, and tell the listeners."""
-        held = self._by_rule.get(trace.rule_id)
-        if held and trace in held:
-            trace.size = trace.estimate()
-            self.bytes += trace.size
+        held = self._by_rule.get(trace.source.id)
+        if held and (held[-1] is trace or trace in held):
+            size = trace.size = trace.estimate()
+            self.bytes += size
             if self.bytes > self.max_bytes:
                 self._bound()
         for listener in self._listeners:
@@ -353,10 +353,20 @@ class TraceStore:
                 oldest.size = 0
 
     def _compact(self) -> None:
-        """Rebuild the age order from the kept traces, forgetting the dropped ones."""
-        kept = sorted((t for traces in self._by_rule.values() for t in traces),
-                      key=lambda t: t.started)
-        self._order = deque(t.rule_id for t in kept)
+        """Rebuild the age order without the ids of dropped traces.
+
+        A rule's traces are always dropped oldest first, so its stale entries are its first
+        ones in the order: skipping that many of each rule leaves the kept traces, in order.
+        """
+        stale = self._stale
+        order: deque[str] = deque()
+        for rule_id in self._order:
+            count = stale.get(rule_id)
+            if count:
+                stale[rule_id] = count - 1
+            else:
+                order.append(rule_id)
+        self._order = order
         self._stale = {}
         self._stale_total = 0
 

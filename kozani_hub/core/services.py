@@ -204,7 +204,9 @@ class ServiceRegistry:
         """Look up and validate a call without running it."""
         svc = self.lookup(domain, service)
         payload: Mapping[str, Any] = data if data is not None else _EMPTY
-        entity_ids = entity_ids_of(target, payload)
+        entity_ids: tuple[str, ...] = ()
+        if target or "entity_id" in payload:
+            entity_ids = entity_ids_of(target, payload)
         if "entity_id" in payload:
             payload = {k: v for k, v in payload.items() if k != "entity_id"}
         model: BaseModel | None = None
