@@ -38,6 +38,7 @@ __all__ = [
     "MarkedList",
     "SecretStore",
     "SecretText",
+    "gc_paused",
     "load_yaml",
     "load_yaml_files",
     "locate",
@@ -90,7 +91,7 @@ def try_load_yaml_partial(
     the rest can still be validated and every problem reported at once. Data is None when
     the document itself could not be read (a syntax error, an alias bomb).
     """
-    with _gc_paused():
+    with gc_paused():
         return _load(path, resolve_roots(roots or [path.parent]), secrets, env)
 
 
@@ -108,7 +109,7 @@ def load_yaml_files(
     resolved = resolve_roots(roots)
     loaded: list[tuple[Path, Any]] = []
     issues: list[ConfigIssue] = []
-    with _gc_paused():
+    with gc_paused():
         for path in paths:
             data, found = _load(path, resolved, secrets, env)
             if found:
@@ -150,7 +151,7 @@ def _unique(issues: list[ConfigIssue]) -> list[ConfigIssue]:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a load allocates its many small objects.
 
     Building hundreds of thousands of nodes otherwise triggers collections that walk the
