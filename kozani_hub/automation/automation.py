@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 EVENT_AUTOMATION_TRIGGERED = "automation_triggered"
 _NONE: Mapping[str, Any] = MappingProxyType({})
+_NO_THIS: Mapping[str, Any] = MappingProxyType({"this": None})
 MAX_NESTING = 8
 """Runs started from inside another run's service call, before the rest go to the loop."""
 
@@ -65,11 +66,17 @@ class Automation:
         """Attach the triggers (when the rule is on); raises if one cannot attach."""
         if not self.enabled or self.attachments:
             return
-        variables: dict[str, Any] = {"this": self.env.states.get(self.entity_id)}
-        for name, value in self.rule.trigger_variables:
-            variables[name] = value.render(variables)
-        if len(variables) > 1:
-            self.trigger_variables = {k: v for k, v in variables.items() if k != "this"}
+        this = self.env.states.get(self.entity_id)
+        variables: Mapping[str, Any]
+        if this is None and not self.rule.trigger_variables:
+            variables = _NO_THIS  # the triggers keep it: one shared mapping, not one per rule
+        else:
+            made: dict[str, Any] = {"this": this}
+            for name, value in self.rule.trigger_variables:
+                made[name] = value.render(made)
+            if len(made) > 1:
+                self.trigger_variables = {k: v for k, v in made.items() if k != "this"}
+            variables = made
         self.attachments = attach_all(self.rule.triggers, self.env, variables, self.fire)
 
     def detach(self) -> None:

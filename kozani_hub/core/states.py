@@ -158,8 +158,9 @@ class StateMachine:
         self._bus = bus
         self._now = now
         self._states: dict[str, State] = {}
-        self._trackers: dict[str, list[StateListener]] = {}
-        self._valid_ids: set[str] = set()
+        # Tuples, replaced on each change: most entities have one or two listeners, and a
+        # tuple of one weighs half a list; a dispatch needs no copy of it either.
+        self._trackers: dict[str, tuple[StateListener, ...]] = {}
 
     def get(self, entity_id: str) -> State | None:
         return self._states.get(entity_id)
@@ -183,11 +184,9 @@ class StateMachine:
         return [eid for eid in self._states if eid.startswith(prefix)]
 
     def check_entity_id(self, entity_id: str) -> None:
-        if entity_id in self._valid_ids:
-            return
-        if not valid_entity_id(entity_id):
+        """Raise InvalidEntityId unless `entity_id` is `domain.object_id` in lower case."""
+        if entity_id not in self._states and not valid_entity_id(entity_id):
             raise InvalidEntityId(entity_id)
-        self._valid_ids.add(entity_id)
 
     def set(
         self,
@@ -199,13 +198,13 @@ class StateMachine:
         force_update: bool = False,
     ) -> State:
         """Set an entity's state. Fires state_changed unless nothing changed (or force_update)."""
-        if entity_id not in self._valid_ids:
-            self.check_entity_id(entity_id)
+        old = self._states.get(entity_id)
+        if old is None and not valid_entity_id(entity_id):  # an entity in the table is valid
+            raise InvalidEntityId(entity_id)
         if type(state) is str and len(state) <= MAX_STATE_LENGTH:
             new_state = state
         else:
             new_state = state_to_str(state)
-        old = self._states.get(entity_id)
         attrs: Mapping[str, Any]
         if not attributes:
             attrs = _EMPTY
@@ -270,8 +269,8 @@ class StateMachine:
         self._bus.deliver(event)
 
     @staticmethod
-    def _notify(trackers: list[StateListener], event: Event, entity_id: str) -> None:
-        for listener in tuple(trackers):  # a copy: a listener may stop tracking
+    def _notify(trackers: tuple[StateListener, ...], event: Event, entity_id: str) -> None:
+        for listener in trackers:
             try:
                 listener(event)
             except Exception:
@@ -279,16 +278,42 @@ class StateMachine:
 
     def track(self, entity_ids: Iterable[str], listener: StateListener) -> Unsubscribe:
         """Call `listener` with the state_changed event of any of `entity_ids`."""
-        ids = tuple(dict.fromkeys(entity_ids))
+        if type(entity_ids) is tuple and len(entity_ids) == 1:
+            ids: tuple[str, ...] = entity_ids  # kept as given: no copy per rule
+        else:
+            ids = tuple(dict.fromkeys(entity_ids))
+        trackers = self._trackers
         for eid in ids:
-            self._trackers.setdefault(eid, []).append(listener)
+            trackers[eid] = (*trackers.get(eid, ()), listener)
+        return _Untrack(self, ids, listener)
 
-        def unsubscribe() -> None:
-            for eid in ids:
-                listeners = self._trackers.get(eid)
-                if listeners and listener in listeners:
-                    listeners.remove(listener)
-                    if not listeners:
-                        del self._trackers[eid]
+    def untrack(self, entity_ids: tuple[str, ...], listener: StateListener) -> None:
+        """Stop one `track(entity_ids, listener)`; what its returned unsubscribe does."""
+        trackers = self._trackers
+        for eid in entity_ids:
+            listeners = trackers.get(eid)
+            if listeners and listener in listeners:
+                at = listeners.index(listener)
+                rest = listeners[:at] + listeners[at + 1 :]
+                if rest:
+                    trackers[eid] = rest
+                else:
+                    del trackers[eid]
 
-        return unsubscribe
+
+class _Untrack:
+    """What `track` returns: calling it stops the tracking. A small object rather than a
+    closure: ten thousand rules each keep one."""
+
+    __slots__ = ("_ids", "_listener", "_machine")
+
+    def __init__(
+        self, machine: StateMachine, ids: tuple[str, ...], listener: StateListener
+    ) -> None:
+        self._machine = machine
+        self._ids = ids
+        self._listener = listener
+
+    def __call__(self) -> None:
+        ids, self._ids = self._ids, ()  # a second call changes nothing
+        self._machine.untrack(ids, self._listener)

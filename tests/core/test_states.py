@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from kozani_hub.core.clock import SimulatedClock
@@ -60,6 +62,42 @@ async def test_track_reaches_only_listeners_of_that_entity(hub: Hub) -> None:
     hub.states.set("sensor.north", 3)
     assert north == ["1"]
     assert south == ["2"]
+
+
+async def test_each_tracking_is_undone_on_its_own(hub: Hub) -> None:
+    heard: list[str] = []
+
+    def listener(event: Event) -> None:
+        heard.append(event.data["entity_id"])
+
+    first = hub.states.track(("sensor.a",), listener)
+    second = hub.states.track(["sensor.a", "sensor.b", "sensor.a"], listener)
+    hub.states.set("sensor.a", 1)
+    hub.states.set("sensor.b", 1)
+    assert heard == ["sensor.a", "sensor.a", "sensor.b"]  # tracked twice, heard twice
+    first()
+    first()  # a second call changes nothing
+    hub.states.set("sensor.a", 2)
+    assert heard[3:] == ["sensor.a"]
+    second()
+    hub.states.set("sensor.a", 3)
+    hub.states.set("sensor.b", 3)
+    assert heard[4:] == []
+
+
+async def test_a_listener_may_stop_tracking_while_it_is_called(hub: Hub) -> None:
+    heard: list[str] = []
+    undo: list[Callable[[], None]] = []
+
+    def once(event: Event) -> None:
+        heard.append("once")
+        undo[0]()
+
+    undo.append(hub.states.track(["sensor.a"], once))
+    hub.states.track(["sensor.a"], lambda e: heard.append("always"))
+    hub.states.set("sensor.a", 1)
+    hub.states.set("sensor.a", 2)
+    assert heard == ["once", "always", "always"]
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,7 @@ class NumericStateTrigger(Trigger):
         if self.duration is not None:
             holds = watch.holds = Holds(env, fire)
             holds.restore = lambda item: self._restore(env, holds, variables, item)
-        watch.undo.append(env.states.track(self.entity_ids, watch))
+        watch.undo = [env.states.track(self.entity_ids, watch)]
         return watch
 
     def _restore(

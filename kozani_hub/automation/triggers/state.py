@@ -121,7 +121,7 @@ class StateTrigger(Trigger):
         if self.duration is not None:
             holds = watch.holds = Holds(env, fire)
             holds.restore = lambda item: self._restore(env, holds, item)
-        watch.undo.append(env.states.track(self.entity_ids, watch))
+        watch.undo = [env.states.track(self.entity_ids, watch)]
         return watch
 
     def _still(self, holds: Holds, entity_id: str, new: State | None) -> bool:
