@@ -229,7 +229,7 @@ class ServiceRegistry:
     ) -> Any:
         """Validate and run a service call; returns the handler's response (or None)."""
         svc, call = self.prepare(domain, service, data, target, context)
-        if self._bus.wants(EVENT_SERVICE_CALLED):
+        if self._bus.wants(EVENT_SERVICE_CALLED, call.context.origin):
             self._bus.fire(
                 EVENT_SERVICE_CALLED,
                 {
