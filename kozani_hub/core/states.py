@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from .context import Context, new_context
 from .events import EVENT_STATE_CHANGED, Event, EventBus, Unsubscribe, build_event
@@ -147,11 +148,35 @@ def state_to_str(value: object) -> str:
 StateListener = Callable[[Event], None]
 
 
+@dataclass(frozen=True, slots=True)
+class StateRemoved:
+    """What a journal receives when an entity is removed."""
+
+    entity_id: str
+    time: datetime
+
+
+class Journal(Protocol):
+    """A bounded hand-off of every state change to a consumer on another thread (the
+    recorder's write queue): `items` is appended to while shorter than `maxsize`; beyond,
+    `overflow(item)` is called instead (to count and report what is dropped)."""
+
+    @property
+    def items(self) -> deque[Any]: ...
+
+    @property
+    def maxsize(self) -> int: ...
+
+    def overflow(self, item: Any) -> None: ...
+
+
 class StateMachine:
     """Holds the current states, fires `state_changed`, and indexes listeners by entity id.
 
     `track()` is the trigger index of DESIGN §2: a change of one entity reaches only the
     listeners of that entity, so its cost does not grow with rules watching other entities.
+    `journal_to()` hands every change to the recorder with an append, not a bus listener:
+    the recorder sorts them out on its own thread.
     """
 
     def __init__(self, bus: EventBus, now: Callable[[], datetime]) -> None:
@@ -161,6 +186,9 @@ class StateMachine:
         # Tuples, replaced on each change: most entities have one or two listeners, and a
         # tuple of one weighs half a list; a dispatch needs no copy of it either.
         self._trackers: dict[str, tuple[StateListener, ...]] = {}
+        self._journal: Journal | None = None
+        self._journal_items: deque[Any] | None = None
+        self._journal_max = 0
 
     def get(self, entity_id: str) -> State | None:
         return self._states.get(entity_id)
@@ -227,6 +255,12 @@ class StateMachine:
             context = new_context()
         new = build_state(entity_id, new_state, attrs, last_changed, now, context)
         self._states[entity_id] = new
+        journal = self._journal_items
+        if journal is not None and context.origin != "restore":
+            if len(journal) < self._journal_max:
+                journal.append(new)
+            else:
+                self._overflow(new)
         event = build_event(
             EVENT_STATE_CHANGED,
             {"entity_id": entity_id, "old_state": old, "new_state": new},
@@ -250,8 +284,35 @@ class StateMachine:
         old = self._states.pop(entity_id, None)
         if old is None:
             return False
+        journal = self._journal_items
+        if journal is not None:
+            removed = StateRemoved(entity_id, self._now())
+            if len(journal) < self._journal_max:
+                journal.append(removed)
+            else:
+                self._overflow(removed)
         self._announce(entity_id, old, None, context)
         return True
+
+    def journal_to(self, journal: Journal) -> Unsubscribe:
+        """Append every new State (and a StateRemoved for each removal) to `journal` from now
+        on. States put back by `restore()`, or set with a context of origin "restore", are not
+        journaled: they were recorded before. One journal at a time; returns what stops it."""
+        if self._journal is not None:
+            raise RuntimeError("the state machine already has a journal")
+        self._journal = journal
+        self._journal_items = journal.items
+        self._journal_max = journal.maxsize
+
+        def stop() -> None:
+            if self._journal is journal:
+                self._journal = self._journal_items = None
+
+        return stop
+
+    def _overflow(self, item: Any) -> None:
+        if self._journal is not None:
+            self._journal.overflow(item)
 
     def _announce(
         self, entity_id: str, old: State | None, new: State | None, context: Context | None = None

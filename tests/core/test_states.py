@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from kozani_hub.core.clock import SimulatedClock
+from kozani_hub.core.context import Context
 from kozani_hub.core.events import EVENT_STATE_CHANGED, Event
-from kozani_hub.core.states import InvalidEntityId, State, valid_entity_id
+from kozani_hub.core.states import InvalidEntityId, State, StateRemoved, valid_entity_id
 from kozani_hub.hub import Hub
 
 
@@ -147,3 +150,49 @@ async def test_restore_keeps_saved_timestamps(hub: Hub, clock: SimulatedClock) -
     hub.states.restore(saved)
     got = hub.states.get("input_boolean.night_mode")
     assert got is not None and got.last_changed == saved.last_changed
+
+
+class _Journal:
+    def __init__(self, maxsize: int) -> None:
+        self.items: deque[Any] = deque()
+        self.maxsize = maxsize
+        self.overflowed: list[Any] = []
+
+    def overflow(self, item: Any) -> None:
+        self.overflowed.append(item)
+
+
+async def test_the_journal_gets_every_change_in_order(hub: Hub, clock: SimulatedClock) -> None:
+    journal = _Journal(maxsize=10)
+    stop = hub.states.journal_to(journal)
+    hub.states.set("sensor.tank_level", 40)
+    hub.states.set("sensor.tank_level", 40)  # no change: nothing journaled
+    hub.states.set("sensor.tank_level", 41, {"unit_of_measurement": "%"})
+    hub.states.remove("sensor.tank_level")
+    hub.states.set("light.lamp_1", "on", context=Context(origin="restore"))  # recorded before
+    hub.states.restore(State("light.lamp_2", "off", last_updated=clock.now()))
+    stop()
+    hub.states.set("sensor.tank_level", 42)  # after stop: not journaled
+    items = list(journal.items)
+    assert [(s.entity_id, s.state) for s in items[:2]] == [
+        ("sensor.tank_level", "40"),
+        ("sensor.tank_level", "41"),
+    ]
+    assert items[2] == StateRemoved("sensor.tank_level", clock.now())
+    assert len(items) == 3
+
+
+async def test_a_full_journal_hands_the_overflow_back(hub: Hub) -> None:
+    journal = _Journal(maxsize=2)
+    hub.states.journal_to(journal)
+    for value in range(5):
+        hub.states.set("sensor.flow", value)
+    assert [s.state for s in journal.items] == ["0", "1"]
+    assert [s.state for s in journal.overflowed] == ["2", "3", "4"]
+    assert hub.states.get("sensor.flow").state == "4"  # the state machine itself goes on
+
+
+async def test_one_journal_at_a_time(hub: Hub) -> None:
+    hub.states.journal_to(_Journal(maxsize=1))
+    with pytest.raises(RuntimeError, match="already has a journal"):
+        hub.states.journal_to(_Journal(maxsize=1))
