@@ -3,70 +3,164 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from itertools import compress
 from typing import Any
 
-from kozani_hub.core.states import State
+from kozani_hub.core.states import State, StateRemoved
 
-from .rows import INSERT_EVENTS, INSERT_STATES, UPSERT_RESTORE_STATES, RowBuilder, restore_row
-from .runs import RunRow, insert_runs, run_row
-from .tasks import EVENT, REMOVED, RUN, STATE
+from .rows import (
+    INSERT_EVENTS,
+    INSERT_STATES,
+    UPSERT_RESTORE_STATES,
+    RowBuilder,
+    entity_ids_of,
+    restore_row,
+    state_columns,
+)
+from .runs import RunRow, TraceRows, insert_runs, run_row
+from .tasks import EVENT, RECORD, RESTORE, RULE_ENTITY, RUN, TASK, TRACE
+
+
+class Picks:
+    """What the writer keeps of the state changes it is handed (writer thread only).
+
+    Every change of every entity comes through the queue; `classify(entity_id)` says, once
+    per entity, whether its states are recorded (RECORD), saved for restore (RESTORE), and
+    whether it is a rule's entity, whose updates that keep its on/off state only repeat the
+    rule run record (RULE_ENTITY).
+    """
+
+    def __init__(self, classify: Callable[[str], int]) -> None:
+        self.classify = classify
+        self.flags: dict[str, int] = {}
+        self.rule_states: dict[str, str] = {}  # a rule entity's last recorded on/off
+        # The latest state of each restorable entity, saved at the next commit: only the
+        # last one counts, and a rule's entity changes with every run.
+        self.restores: dict[str, State] = {}
+
+    def flags_for(self, entity_id: str) -> int:
+        flags = self.flags.get(entity_id)
+        if flags is None:
+            flags = self.flags[entity_id] = self.classify(entity_id)
+        return flags
+
+    def pick(self, states: list[State]) -> tuple[list[State], list[str]]:
+        """The states to record, and their entity ids; notes the ones to save for restore."""
+        entity_ids = entity_ids_of(states)
+        flags = self.flags
+        try:
+            kinds = list(map(flags.__getitem__, entity_ids))
+        except KeyError:
+            for entity_id in set(entity_ids).difference(flags):
+                self.flags_for(entity_id)
+            kinds = list(map(flags.__getitem__, entity_ids))
+        if kinds.count(RECORD) == len(kinds):  # recorded, nothing else: most entities
+            return states, entity_ids
+        keep = list(map(RECORD.__eq__, kinds))
+        restores, rule_states = self.restores, self.rule_states
+        for index in [i for i, kind in enumerate(kinds) if kind != RECORD]:
+            kind, state, entity_id = kinds[index], states[index], entity_ids[index]
+            if kind & RESTORE:
+                restores[entity_id] = state
+            if kind & RULE_ENTITY:
+                if rule_states.get(entity_id) == state.state:
+                    continue  # last_triggered, current: in the rule run record
+                rule_states[entity_id] = state.state
+            if kind & RECORD:
+                keep[index] = True
+        return list(compress(states, keep)), list(compress(entity_ids, keep))
+
+    def removed(self, entity_id: str) -> bool:
+        """Forget a removed entity; whether its removal is recorded."""
+        self.rule_states.pop(entity_id, None)
+        return bool(self.flags_for(entity_id) & RECORD)
 
 
 class Batch:
     """Rows built from queued items (everything but tasks), until `write`."""
 
-    __slots__ = ("_now", "_rows", "events", "runs", "states")
+    __slots__ = ("_picks", "_rows", "_states", "_traces", "events", "runs", "states", "traces")
 
-    def __init__(self, rows: RowBuilder, now: Callable[[], datetime]) -> None:
+    def __init__(self, rows: RowBuilder, *, picks: Picks, traces: TraceRows) -> None:
         self._rows = rows
-        self._now = now
-        self.states: list[Any] = []
+        self._picks = picks
+        self._traces = traces
+        self._states: list[State] = []  # not yet picked
+        self.states = state_columns()
         self.events: list[Any] = []
         self.runs: list[RunRow] = []
+        self.traces: list[Any] = []
 
-    def add(self, conn: sqlite3.Connection, item: tuple[Any, ...]) -> None:
+    def add(self, conn: sqlite3.Connection, items: Sequence[Any], start: int = 0) -> int:
+        """Take `items[start:]` up to the first task; return the task's index (or the length
+        when there is none). States are gathered and turned into rows together."""
+        end = len(items)
+        kinds = list(map(type, items[start:]))
+        if kinds.count(State) == len(kinds):  # state changes only: the common case
+            self._states += items[start:]
+            return end
+        at = start
+        for offset in [i for i, kind in enumerate(kinds) if kind is not State]:
+            other = start + offset
+            self._states += items[at:other]
+            at = other + 1
+            item = items[other]
+            if item.__class__ is StateRemoved:
+                self._pick(conn)
+                if self._picks.removed(item.entity_id):
+                    row = self._rows.state_row(conn, item.entity_id, None, item.time.timestamp())
+                    for column, value in zip(self.states, row, strict=True):
+                        column.append(value)
+            elif item[0] == TASK:
+                return other
+            else:
+                self._other(conn, item)
+        self._states += items[at:end]
+        return end
+
+    def _pick(self, conn: sqlite3.Connection) -> None:
+        if self._states:
+            states, entity_ids = self._picks.pick(self._states)
+            self._states = []
+            if states:
+                self._rows.add_states(conn, states, entity_ids, self.states)
+
+    def _other(self, conn: sqlite3.Connection, item: tuple[Any, ...]) -> None:
         kind = item[0]
-        if kind == STATE:
-            state = item[1]
-            self.states.append(self._rows.state_row(conn, state.entity_id, state, 0.0))
+        if kind == TRACE:
+            self.traces.append(item[1])
         elif kind == EVENT:
             self.events.append(self._rows.event_row(conn, item[1], 0.0))
-        elif kind == REMOVED:
-            when = item[2].timestamp() if item[2] else self._now().timestamp()
-            self.states.append(self._rows.state_row(conn, item[1], None, when))
-        elif kind == RUN:  # a RuleRun, or something its converter makes a row of
-            self.runs.append(run_row(item[1]) if item[2] is None else item[2](item[1]))
+        elif kind == RUN:
+            self.runs.append(run_row(item[1]))
         else:
             raise ValueError(f"not a row item: {kind!r}")
 
     def write(self, conn: sqlite3.Connection) -> int:
         """Insert what was added (shared rows first); returns the number of rows, and empties."""
+        self._pick(conn)
         self._rows.write_shared(conn)
-        if self.states:
-            INSERT_STATES.run(conn, self.states)
+        states = len(self.states[0])
+        if states:
+            INSERT_STATES.run_columns(conn, self.states)
         if self.events:
             INSERT_EVENTS.run(conn, self.events)
         if self.runs:
             insert_runs(conn, self.runs)
-        written = len(self.states) + len(self.events) + len(self.runs)
-        self.states, self.events, self.runs = [], [], []
+        self._traces.insert(conn, self.traces)
+        written = states + len(self.events) + len(self.runs) + len(self.traces)
+        self.states, self.events, self.runs, self.traces = state_columns(), [], [], []
         return written
 
 
 def write_restores(
     conn: sqlite3.Connection, restores: dict[str, State], mirror: dict[str, tuple[Any, ...]]
 ) -> None:
-    """Save the latest state of each restorable entity, taking them out of `restores` one
-    by one (the event loop may add to it meanwhile: what it adds waits for the next time)."""
-    rows: dict[str, tuple[Any, ...]] = {}
-    while restores:
-        try:
-            entity_id, state = restores.popitem()
-        except KeyError:
-            break
-        rows[entity_id] = restore_row(state, 0.0)
-    if rows:
-        UPSERT_RESTORE_STATES.run(conn, list(rows.values()))
-        mirror.update(rows)
+    """Save the latest state of each restorable entity, and forget them (writer thread)."""
+    if not restores:
+        return
+    rows = {entity_id: restore_row(state, 0.0) for entity_id, state in restores.items()}
+    restores.clear()
+    UPSERT_RESTORE_STATES.run(conn, list(rows.values()))
+    mirror.update(rows)

@@ -83,6 +83,17 @@ class EventFilter:
             return event.context.origin != "rule"  # a rule's call is in its run record
         return wanted
 
+    def skipped_types(self) -> frozenset[str]:
+        """Event types never recorded, whatever their data (the bus need not deliver them)."""
+        skipped = set(self._exclude)
+        if self._skip_triggered:
+            skipped.add(RULE_TRIGGERED)
+        return frozenset(skipped)
+
+    def skipped_origins(self) -> dict[str, frozenset[str]]:
+        """Per event type, the origins whose events are never recorded."""
+        return {SERVICE_CALLED: frozenset({"rule"})} if self._skip_rule_calls else {}
+
     def _decide(self, event_type: str) -> bool:
         if event_type in self._exclude:
             return False

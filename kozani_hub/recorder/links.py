@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from kozani_hub.core.events import EVENT_HUB_STARTED, Event
 from kozani_hub.core.states import State
 
-from .codec import NotSerialisable, dumps_lenient, dumps_strict
+from .codec import NotSerialisable, dumps_strict
 from .restore import PendingItem, RestoreStore
-from .runs import RunRow
 
 if TYPE_CHECKING:
     from kozani_hub.hub import Hub
@@ -179,36 +178,3 @@ class PendingLink:
             if self._writing is None:
                 return
             await asyncio.gather(self._writing, return_exceptions=True)
-
-
-def trace_row(trace: Any) -> RunRow:
-    """The rule_runs row of a finished trace of the rules engine (writer thread).
-
-    Only the trace's raw facts are taken (the engine's one-line summary resolves paths and
-    formats results, which costs a hundred times more): the trigger, what each condition
-    said, which steps ran and which failed (the rule's file and line are the engine's to say).
-    """
-    trigger = trace.trigger if isinstance(trace.trigger, Mapping) else None
-    description = trigger.get("description") if trigger is not None else None
-    finished = trace.finished
-    summary: dict[str, Any] = {
-        "conditions": [[path, kind, result, why] for path, kind, result, why in trace.conditions],
-        "steps": [[path, error] for path, _, _, error in trace.steps],
-    }
-    if trace.reason:
-        summary["reason"] = trace.reason
-    if trace.error_path:
-        summary["error_path"] = trace.error_path
-    if trace.omitted:
-        summary["omitted_steps"] = trace.omitted
-    return (
-        str(trace.context_id),
-        str(trace.rule_id),
-        trace.started.timestamp(),
-        finished.timestamp() if finished is not None else None,
-        str(getattr(trace.outcome, "value", trace.outcome)),
-        str(description) if description is not None else None,
-        trace.error,
-        str(trace.context_id),
-        dumps_lenient(summary),
-    )

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from itertools import repeat, starmap
 from typing import Any
 
 _LOGGER = logging.getLogger("kozani_hub.recorder")
@@ -17,47 +18,49 @@ class WriteQueue:
     """Items for the writer. `put` drops (and counts) when full; `put_urgent` never drops.
 
     Appending to a deque is atomic, so the event loop pays no lock for an ordinary item;
-    only urgent items (durable writes, flushes) wake the writer at once.
+    only urgent items (durable writes, flushes) wake the writer at once. The state machine
+    appends its changes to `items` itself (it is the queue's journal: see
+    `StateMachine.journal_to`), calling `overflow` when the queue is full.
     """
 
     def __init__(self, maxsize: int, monotonic: Callable[[], float]) -> None:
         self.maxsize = maxsize
         self.dropped = 0
         self.wake = threading.Event()
-        self._items: deque[Any] = deque()
+        self.items: deque[Any] = deque()
+        self.high_water = 0  # the longest the writer found the queue
         self._monotonic = monotonic
         self._warned_at: float | None = None
         self._dropping = False
-        # The latest state of each restorable entity, for the next commit. Not queued: only
-        # the last one counts, and a rule's entity changes with every run. The loop sets
-        # items, the writer takes them with popitem (both atomic), so no update is lost.
-        self.restores: dict[str, Any] = {}
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self.items)
 
     def put(self, item: Any) -> bool:
         """Queue an item; when the queue is full, drop it, count it and warn (rate-limited)."""
-        if len(self._items) >= self.maxsize:
-            self.dropped += 1
-            self._warn_dropping()
+        if len(self.items) >= self.maxsize:
+            self.overflow(item)
             return False
-        self._items.append(item)
+        self.items.append(item)
         return True
+
+    def overflow(self, item: Any) -> None:
+        """`item` did not fit: count it and warn (rate-limited)."""
+        self.dropped += 1
+        self._warn_dropping()
 
     def put_urgent(self, item: Any) -> None:
         """Queue an item that must not be lost, and wake the writer."""
-        self._items.append(item)
+        self.items.append(item)
         self.wake.set()
 
     def drain(self, limit: int) -> list[Any]:
-        """Take up to `limit` items, oldest first (writer thread)."""
-        items = self._items
-        out: list[Any] = []
-        append, pop = out.append, items.popleft
-        for _ in range(min(limit, len(items))):
-            append(pop())
-        return out
+        """Take up to `limit` items, oldest first (writer thread). Each popleft is atomic and
+        only the writer takes items, so the event loop may append meanwhile."""
+        items = self.items
+        count = min(limit, len(items))
+        self.high_water = max(self.high_water, len(items))
+        return list(starmap(items.popleft, repeat((), count)))
 
     def _warn_dropping(self) -> None:
         self._dropping = True
@@ -74,7 +77,7 @@ class WriteQueue:
 
     def note_caught_up(self) -> None:
         """Say once that dropping has stopped (writer thread, when the queue has room again)."""
-        if self._dropping and len(self._items) < self.maxsize // 2:
+        if self._dropping and len(self.items) < self.maxsize // 2:
             self._dropping = False
             _LOGGER.info(
                 "Recorder queue has room again; %d states and events dropped so far", self.dropped

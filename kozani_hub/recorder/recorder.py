@@ -24,7 +24,7 @@ from .api import History, Statistics
 from .config import RecorderConfig
 from .database import OpenReport
 from .filters import EntityFilter, EventFilter
-from .links import PendingLink, PendingSource, StateOwner, TraceSource, trace_row
+from .links import PendingLink, PendingSource, StateOwner, TraceSource
 from .purge import PurgeResult, purge
 from .queue import WriteQueue
 from .reader import ReaderThread
@@ -32,7 +32,7 @@ from .restore import RestoreData, RestoreStore, load_restore_data
 from .runs import RuleRun
 from .statistics.compile import MEASUREMENT, SHORT, SUM_CLASSES, SensorInfo, compile_missing
 from .status import RecorderStatus
-from .tasks import EVENT, RECORD, REMOVED, RESTORE, RULE_ENTITY, RUN, STATE, TASK, Task
+from .tasks import EVENT, RECORD, RESTORE, RULE_ENTITY, RUN, TASK, TRACE, Task
 from .writer import Writer
 
 if TYPE_CHECKING:
@@ -76,7 +76,6 @@ class Recorder:
             self.config.include, self.config.exclude, rule_echoes=self.config.record_rule_echoes
         )
         self._restore_domains = frozenset(self.config.restore_domains)
-        self._flags: dict[str, int] = {}
         self._queue = WriteQueue(self.config.queue_max, hub.clock.monotonic)
         self._writer: Writer | None = None
         self._store: RestoreStore | None = None
@@ -94,7 +93,12 @@ class Recorder:
         """Open the database, read what the last run left, and start recording."""
         loop = asyncio.get_running_loop()
         writer = Writer(
-            self.path, self._queue, self.hub.clock.now, self.config.commit_interval, loop
+            self.path,
+            self._queue,
+            self.hub.clock.now,
+            self.config.commit_interval,
+            loop,
+            classify=self._flags_for,
         )
         self._writer = writer
         writer.start()
@@ -106,8 +110,16 @@ class Recorder:
         for component in self.hub.components:
             if component is not self:
                 self.link(component)
-        self._undo.append(self.hub.bus.listen(MATCH_ALL, self._on_event))
         self._record_current_states()
+        self._undo.append(self.hub.states.journal_to(self._queue))
+        self._undo.append(
+            self.hub.bus.listen(
+                MATCH_ALL,
+                self._on_event,
+                skip_types={EVENT_STATE_CHANGED, *self._event_filter.skipped_types()},
+                skip_origins=self._event_filter.skipped_origins(),
+            )
+        )
         self._undo.append(
             self.hub.services.register(
                 "recorder", "purge", self._purge_service, PurgeData, "Delete old history now"
@@ -214,7 +226,7 @@ class Recorder:
             self._undo.append(component.add_trace_listener(self._on_trace))
 
     def _on_trace(self, trace: Any) -> None:
-        self._queue.put((RUN, trace, trace_row))
+        self._queue.put((TRACE, trace))
 
     def _schedule(self) -> None:
         now = self.hub.clock.now().timestamp()
@@ -238,40 +250,19 @@ class Recorder:
     # --- recording (event loop side: cheap) -------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        if event.event_type == EVENT_STATE_CHANGED:
-            entity_id = event.data["entity_id"]
-            flags = self._flags.get(entity_id)
-            if flags is None:
-                flags = self._flags[entity_id] = self._flags_for(entity_id)
-            if flags:
-                new_state = event.data["new_state"]
-                if new_state is None:
-                    self._queue.put((REMOVED, entity_id, event.time_fired))
-                elif new_state.context.origin != "restore":  # restored: recorded before
-                    self._state(new_state, flags, event.data["old_state"])
-        elif self._event_filter(event):
+        """Events other than state changes (those come through the state machine's journal)."""
+        if self._event_filter(event):
             self._queue.put((EVENT, event))
 
-    def _state(self, state: State, flags: int, old: State | None) -> None:
-        if flags & RESTORE:
-            self._queue.restores[state.entity_id] = state
-        if flags & RULE_ENTITY and old is not None and old.state == state.state:
-            return  # last_triggered, current: in the rule run record
-        if flags & RECORD:
-            # Only the new State is queued: the state machine keeps it alive anyway, while
-            # the event and the old state can be freed at once.
-            self._queue.put((STATE, state))
-
     def _record_current_states(self) -> None:
-        """Record the states integrations set up before the recorder started."""
+        """Record the states integrations set up before the recorder started (not those put
+        back from the database: they were recorded before)."""
         for state in self.hub.states.all():
-            flags = self._flags.get(state.entity_id)
-            if flags is None:
-                flags = self._flags[state.entity_id] = self._flags_for(state.entity_id)
-            if flags and state.context.origin != "restore":
-                self._state(state, flags, None)
+            if state.context.origin != "restore":
+                self._queue.put(state)
 
     def _flags_for(self, entity_id: str) -> int:
+        """How the writer treats the state changes of `entity_id` (asked once per entity)."""
         flags = RECORD if self._entity_filter(entity_id) else 0
         domain = entity_id.partition(".")[0]
         if domain in self._restore_domains:
@@ -282,7 +273,7 @@ class Recorder:
 
     def record_rule_run(self, run: RuleRun) -> None:
         """Record the summary of a finished rule run."""
-        self._queue.put((RUN, run, None))
+        self._queue.put((RUN, run))
 
     # --- talking to the writer --------------------------------------------------------
 
@@ -346,6 +337,7 @@ class Recorder:
             dropped=self._queue.dropped,
             rows_written=writer.rows_written if writer else 0,
             failed_batches=writer.batches_failed if writer else 0,
+            queue_peak=self._queue.high_water,
         )
 
     # --- statistics and purge ---------------------------------------------------------

@@ -5,6 +5,11 @@ many rows is stored once: the writer remembers the JSON it wrote recently and th
 it, and reuses the id when the same JSON comes again (most state changes keep the entity's
 attributes as they were). The writer is the only one inserting, so it numbers new shared rows
 itself and inserts them with the states, many rows per statement.
+
+States come in by the thousand, and the writer holds the interpreter lock the event loop
+needs while it turns them into rows, so they are turned into columns a field at a time with
+`map` (one C loop per field) rather than a row at a time in Python; the columns go to SQLite
+without ever becoming row tuples.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from itertools import chain
+from datetime import datetime
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from kozani_hub.core.events import Event
@@ -46,6 +53,23 @@ class MultiInsert:
         if rest:
             sql = self._head + ",".join([self._one] * len(rest)) + self._tail
             conn.execute(sql, list(chain.from_iterable(rest)))
+
+    def run_columns(self, conn: sqlite3.Connection, columns: Sequence[Sequence[Any]]) -> None:
+        """Insert rows given as columns of equal length (the parameters are laid out with
+        one slice assignment per column, not a tuple per row)."""
+        width = len(columns)
+        total = len(columns[0])
+        for start in range(0, total, ROWS_PER_STATEMENT):
+            end = min(total, start + ROWS_PER_STATEMENT)
+            count = end - start
+            params: list[Any] = [None] * (width * count)
+            for index, column in enumerate(columns):
+                params[index::width] = column[start:end]
+            if count == ROWS_PER_STATEMENT:
+                sql = self._full
+            else:
+                sql = self._head + ",".join([self._one] * count) + self._tail
+            conn.execute(sql, params)
 
 
 INSERT_STATES = MultiInsert(
@@ -101,6 +125,30 @@ class _Shared:
         self._cache.clear()
 
 
+_MISS = object()
+_ENTITY_ID = attrgetter("entity_id")
+_STATE = attrgetter("state")
+_ATTRIBUTES = attrgetter("attributes")
+_LAST_CHANGED = attrgetter("last_changed")
+_LAST_UPDATED = attrgetter("last_updated")
+_CONTEXT = attrgetter("context")
+_CONTEXT_ID = attrgetter("id")
+_PARENT_ID = attrgetter("parent_id")
+_ORIGIN = attrgetter("origin")
+_TIMESTAMP = datetime.timestamp
+
+STATE_COLUMNS = 8
+
+
+def entity_ids_of(states: Sequence[State]) -> list[str]:
+    return list(map(_ENTITY_ID, states))
+
+
+def state_columns() -> list[list[Any]]:
+    """Empty columns for `RowBuilder.add_states`, in INSERT_STATES order."""
+    return [[] for _ in range(STATE_COLUMNS)]
+
+
 class RowBuilder:
     """Builds rows for the writer thread."""
 
@@ -111,12 +159,17 @@ class RowBuilder:
         self._data = _Shared("event_data", "data_id", "shared_data")
         # entity_id -> (attributes mapping, its id): most changes keep the attributes as they were.
         self._last_attrs: dict[str, tuple[Mapping[str, Any], int]] = {}
+        # id(attributes mapping) -> its attributes_id: a State's attributes are a read-only
+        # mapping, mostly handed on from change to change, so one lookup by identity finds
+        # its id. `_alive` keeps the mappings so keyed alive (an id is unique while it lives).
+        self._by_object: dict[int, int | None] = {}
+        self._alive: OrderedDict[int, Mapping[str, Any]] = OrderedDict()
 
     def start(self, conn: sqlite3.Connection) -> None:
         """Forget everything cached and number from the database (open, rollback, fresh file)."""
         self._meta.clear()
         self._event_types.clear()
-        self._last_attrs.clear()
+        self._forget_attributes()
         self._attrs.start(conn)
         self._data.start(conn)
 
@@ -124,7 +177,12 @@ class RowBuilder:
         """After a purge deleted shared rows: stop reusing remembered ids."""
         self._attrs.forget()
         self._data.forget()
+        self._forget_attributes()
+
+    def _forget_attributes(self) -> None:
         self._last_attrs.clear()
+        self._by_object.clear()
+        self._alive.clear()
 
     def write_shared(self, conn: sqlite3.Connection) -> None:
         """Insert the shared rows numbered since the last call (before the rows using them)."""
@@ -156,6 +214,66 @@ class RowBuilder:
             return last[1]
         attributes_id = self._attrs.id_for(dumps_lenient(dict(attrs)))
         self._last_attrs[state.entity_id] = (attrs, attributes_id)
+        return attributes_id
+
+    def add_states(
+        self,
+        conn: sqlite3.Connection,
+        states: Sequence[State],
+        entity_ids: Sequence[str],
+        columns: list[list[Any]],
+    ) -> None:
+        """Append the rows of `states` (whose entity ids are `entity_ids`) to `columns`."""
+        meta = self._meta
+        try:
+            metadata_ids = list(map(meta.__getitem__, entity_ids))
+        except KeyError:
+            for entity_id in set(entity_ids).difference(meta):
+                self.metadata_id(conn, entity_id)
+            metadata_ids = list(map(meta.__getitem__, entity_ids))
+        try:
+            updated = list(map(_TIMESTAMP, map(_LAST_UPDATED, states)))
+            changed = list(map(_TIMESTAMP, map(_LAST_CHANGED, states)))
+        except TypeError:  # a State made without times (only by hand): a row at a time
+            for state, entity_id in zip(states, entity_ids, strict=True):
+                for column, value in zip(
+                    columns, self.state_row(conn, entity_id, state, 0.0), strict=True
+                ):
+                    column.append(value)
+            return
+        contexts = list(map(_CONTEXT, states))
+        columns[0] += metadata_ids
+        columns[1] += map(_STATE, states)
+        columns[2] += self._attribute_ids(states, entity_ids)
+        columns[3] += changed
+        columns[4] += updated
+        columns[5] += map(_CONTEXT_ID, contexts)
+        columns[6] += map(_PARENT_ID, contexts)
+        columns[7] += map(_ORIGIN, contexts)
+
+    def _attribute_ids(self, states: Sequence[State], entity_ids: Sequence[str]) -> list[Any]:
+        attrs = list(map(_ATTRIBUTES, states))
+        ids = list(map(self._by_object.get, map(id, attrs), repeat(_MISS)))
+        if _MISS in ids:
+            for index in [i for i, found in enumerate(ids) if found is _MISS]:
+                ids[index] = self._attribute_id_of(entity_ids[index], attrs[index])
+        return ids
+
+    def _attribute_id_of(self, entity_id: str, attrs: Mapping[str, Any]) -> int | None:
+        attributes_id: int | None = None
+        if attrs:
+            last = self._last_attrs.get(entity_id)
+            if last is not None and (last[0] is attrs or last[0] == attrs):
+                attributes_id = last[1]
+            else:
+                attributes_id = self._attrs.id_for(dumps_lenient(dict(attrs)))
+            self._last_attrs[entity_id] = (attrs, attributes_id)
+        key = id(attrs)
+        self._by_object[key] = attributes_id
+        self._alive[key] = attrs
+        if len(self._alive) > SHARED_CACHE_SIZE:
+            old, _ = self._alive.popitem(last=False)
+            del self._by_object[old]
         return attributes_id
 
     def state_row(

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -62,6 +63,94 @@ _INSERT_RUNS = MultiInsert(
 
 def insert_runs(conn: sqlite3.Connection, rows: Sequence[RunRow]) -> None:
     _INSERT_RUNS.run(conn, rows)
+
+
+RUN_COLUMNS = 9
+SUMMARY_CACHE_SIZE = 4096
+_CONTEXT_ID = attrgetter("context_id")
+_RULE_ID = attrgetter("rule_id")
+_STARTED = attrgetter("started")
+_FINISHED = attrgetter("finished")
+_OUTCOME = attrgetter("outcome")
+_ERROR = attrgetter("error")
+_TRIGGER = attrgetter("trigger")
+_PATH_AND_ERROR = itemgetter(0, 3)
+_TIMESTAMP = datetime.timestamp
+
+
+class TraceRows:
+    """rule_runs rows of finished traces of the rules engine (writer thread).
+
+    Only a trace's raw facts are taken (the engine's one-line summary resolves paths and
+    formats results, which costs a hundred times more): the trigger, what each condition
+    said, which steps ran and which failed (the rule's file and line are the engine's to
+    say). Runs of one rule mostly go the same way, so the JSON of each way is kept and
+    reused; the other fields are taken a field at a time for all traces of a batch.
+    """
+
+    def __init__(self) -> None:
+        self._summaries: dict[tuple[Any, ...], str] = {}
+
+    def insert(self, conn: sqlite3.Connection, traces: Sequence[Any]) -> None:
+        if traces:
+            _INSERT_RUNS.run_columns(conn, self.columns(traces))
+
+    def columns(self, traces: Sequence[Any]) -> list[list[Any]]:
+        run_ids = list(map(str, map(_CONTEXT_ID, traces)))
+        finished = list(map(_FINISHED, traces))
+        return [
+            run_ids,
+            list(map(str, map(_RULE_ID, traces))),
+            list(map(_TIMESTAMP, map(_STARTED, traces))),
+            [None if when is None else when.timestamp() for when in finished],
+            # A StrEnum's str() is its value.
+            list(map(str, map(_OUTCOME, traces))),
+            list(map(_description, map(_TRIGGER, traces))),
+            list(map(_ERROR, traces)),
+            run_ids,
+            list(map(self._summary, traces)),
+        ]
+
+    def _summary(self, trace: Any) -> str:
+        steps = trace.steps
+        key = (
+            tuple(trace.conditions),
+            tuple(map(_PATH_AND_ERROR, steps)),
+            trace.reason,
+            trace.error_path,
+            trace.omitted,
+        )
+        try:
+            found = self._summaries.get(key)
+        except TypeError:  # a condition's explanation that cannot be a key
+            return dumps_lenient(_summary_of(trace))
+        if found is None:
+            found = dumps_lenient(_summary_of(trace))
+            if len(self._summaries) >= SUMMARY_CACHE_SIZE:
+                self._summaries.clear()
+            self._summaries[key] = found
+        return found
+
+
+def _description(trigger: Any) -> str | None:
+    if trigger.__class__ is dict or isinstance(trigger, Mapping):
+        description = trigger.get("description")
+        return None if description is None else str(description)
+    return None
+
+
+def _summary_of(trace: Any) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "conditions": [[path, kind, result, why] for path, kind, result, why in trace.conditions],
+        "steps": [[path, error] for path, _, _, error in trace.steps],
+    }
+    if trace.reason:
+        summary["reason"] = trace.reason
+    if trace.error_path:
+        summary["error_path"] = trace.error_path
+    if trace.omitted:
+        summary["omitted_steps"] = trace.omitted
+    return summary
 
 
 def _when(ts: float | None) -> datetime | None:

@@ -17,3 +17,4 @@ class RecorderStatus:
     dropped: int
     rows_written: int
     failed_batches: int
+    queue_peak: int = 0  # the longest the writer found its queue

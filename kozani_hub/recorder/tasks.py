@@ -12,15 +12,17 @@ from typing import Any
 
 
 class Kind(IntEnum):
-    STATE = 0  # (STATE, new State): the State is kept alive by the state machine anyway
-    REMOVED = 1  # (REMOVED, entity_id, when)
+    """The queue's tuples. A state change comes as the bare State (or StateRemoved) that the
+    state machine appends: the state machine keeps the State alive anyway."""
+
     EVENT = 2  # (EVENT, Event)
-    RUN = 3  # (RUN, RuleRun or object, converter or None)
+    RUN = 3  # (RUN, RuleRun)
     TASK = 4  # (TASK, Task)
+    TRACE = 5  # (TRACE, a finished trace of the rules engine)
 
 
 # Plain ints for the event loop's side: cheaper to read than enum members.
-STATE, REMOVED, EVENT, RUN, TASK = (int(k) for k in Kind)
+EVENT, RUN, TASK, TRACE = (int(k) for k in Kind)
 
 
 RECORD = 1

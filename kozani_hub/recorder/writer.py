@@ -17,11 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from .batch import Batch, write_restores
+from .batch import Batch, Picks, write_restores
 from .database import OpenReport, move_aside, open_database, open_memory
 from .queue import WriteQueue
 from .rows import UPSERT_RESTORE_STATES, RowBuilder
-from .tasks import TASK, Job, Task
+from .runs import TraceRows
+from .tasks import Job, Task
 
 _LOGGER = logging.getLogger("kozani_hub.recorder")
 
@@ -54,6 +55,8 @@ class Writer(threading.Thread):
         now: Callable[[], datetime],
         commit_interval: float,
         loop: asyncio.AbstractEventLoop,
+        *,
+        classify: Callable[[str], int],
     ) -> None:
         super().__init__(name="kozani-recorder-writer", daemon=True)
         self.path = path
@@ -68,6 +71,8 @@ class Writer(threading.Thread):
         self.run_id = 0
         self.generation = 0  # bumped when the file is replaced by a fresh one
         self.rows = RowBuilder()
+        self.picks = Picks(classify)
+        self.trace_rows = TraceRows()
         self.failures = 0
         self.batches_failed = 0
         self.rows_written = 0
@@ -182,14 +187,15 @@ class Writer(threading.Thread):
 
     def _process(self, items: list[Any]) -> None:
         conn = self._begin()
-        batch = Batch(self.rows, self.now)
-        for item in items:
-            if item[0] == TASK:
+        batch = Batch(self.rows, picks=self.picks, traces=self.trace_rows)
+        at, end = 0, len(items)
+        while at < end:
+            at = batch.add(conn, items, at)
+            if at < end:  # a task: what came before it is written first
                 self.rows_written += batch.write(conn)
-                self._run_task(conn, item[1])
+                self._run_task(conn, items[at][1])
                 conn = self._begin()
-            else:
-                batch.add(conn, item)
+                at += 1
         self.rows_written += batch.write(conn)
 
     def _run_task(self, conn: sqlite3.Connection, task: Task) -> None:
@@ -285,7 +291,7 @@ class Writer(threading.Thread):
 
     def _commit(self) -> None:
         conn = self._begin()
-        write_restores(conn, self.queue.restores, self.restore_mirror)
+        write_restores(conn, self.picks.restores, self.restore_mirror)
         conn.execute(
             "UPDATE recorder_runs SET last_alive_ts = ? WHERE run_id = ?",
             (self.now().timestamp(), self.run_id),

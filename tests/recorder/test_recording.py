@@ -178,3 +178,34 @@ async def test_an_event_type_asked_for_by_name_is_recorded(
     hub, recorder = await start_hub(clock, include={"event_types": ["call_service"]})
     events, _ = await record_calls_and_rule_entity(hub, recorder, clock)
     assert events == ["call_service/rule", "call_service/user"]
+
+
+async def test_one_batch_of_changes_removals_and_rule_updates_is_written_in_order(
+    hub_and_recorder: tuple[Hub, Recorder], clock: SimulatedClock
+) -> None:
+    hub, recorder = hub_and_recorder
+    amps = {"unit_of_measurement": "A"}
+    # No await in between: the writer gets all of it as one batch.
+    hub.states.set("sensor.pump_1_current", 3.1, amps)
+    hub.states.set("automation.pump_1_guard", "on", {"current": 0})
+    hub.states.set("automation.pump_1_guard", "on", {"current": 1})  # in the run record
+    hub.states.remove("sensor.pump_1_current")
+    hub.states.set("sensor.pump_1_current", 3.3, amps)
+    hub.states.set("automation.pump_1_guard", "off", {"current": 0})
+    hub.states.set("light.lamp_7", "on", context=Context(origin="restore"))  # recorded before
+    await clock.advance(1)
+    history = await recorder.history.states(
+        ["sensor.pump_1_current", "automation.pump_1_guard", "light.lamp_7"], START
+    )
+    assert [(s.state, dict(s.attributes)) for s in history["sensor.pump_1_current"]] == [
+        ("3.1", amps),
+        ("3.3", amps),
+    ]
+    assert [s.state for s in history["automation.pump_1_guard"]] == ["on", "off"]
+    assert "light.lamp_7" not in history
+    raw = rows(
+        recorder.path,
+        "SELECT s.state FROM states s JOIN states_meta m USING (metadata_id) "
+        "WHERE m.entity_id = 'sensor.pump_1_current' ORDER BY s.state_id",
+    )
+    assert raw == [("3.1",), (None,), ("3.3",)]  # the removal between the two
