@@ -5,7 +5,14 @@ N rules, M state changes, through the same path as `kozani-hub run`. The Modbus 
 lives in `modbus.py`.
 """
 
-from .measure import BenchResult
-from .run import BenchOptions, run_rules_bench
+from .measure import BenchResult, RecorderComparison, RecorderFigures
+from .run import BenchOptions, compare_recorder, run_rules_bench
 
-__all__ = ["BenchOptions", "BenchResult", "run_rules_bench"]
+__all__ = [
+    "BenchOptions",
+    "BenchResult",
+    "RecorderComparison",
+    "RecorderFigures",
+    "compare_recorder",
+    "run_rules_bench",
+]

@@ -7,7 +7,7 @@ import contextlib
 import gc
 import tempfile
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from time import perf_counter
 
@@ -16,8 +16,9 @@ from kozani_hub.config.hub_config import load_hub_config
 from kozani_hub.core.clock import RealClock
 from kozani_hub.core.services import ServiceCall
 from kozani_hub.hub import Hub
+from kozani_hub.recorder import Recorder
 
-from .measure import BenchResult, percentile, rss_mib
+from .measure import BenchResult, RecorderComparison, RecorderFigures, percentile, rss_mib
 from .rules import changes, entity_id, reset_value, trigger_value, write_rules
 
 DELIVERY_TIMEOUT = 120.0
@@ -115,9 +116,16 @@ async def run_rules_bench(options: BenchOptions) -> BenchResult:
         load_s = perf_counter() - started
         gc.collect()
         rss_load = rss_mib()
+        recorder = next((c for c in hub.components if isinstance(c, Recorder)), None)
+        figures: RecorderFigures | None = None
         try:
             await _warm_up(hub, probe, options.rules)
+            if recorder is not None:
+                await recorder.flush()  # the burst starts with the writer idle
+                rows_before = recorder.status.rows_written
             changes_s, actions, burst = await _burst(hub, probe, options)
+            if recorder is not None:
+                figures = await _recorder_figures(recorder, probe, rows_before)
             closed = await _closed_loop(hub, probe, options)
         finally:
             await hub.stop()
@@ -137,7 +145,44 @@ async def run_rules_bench(options: BenchOptions) -> BenchResult:
             rss_end_mib=rss_mib(),
             rss_before_load_mib=rss_before,
             expected_actions=_triggering(options.changes, options.rules),
+            recorder=figures,
         )
+
+
+async def compare_recorder(options: BenchOptions, rounds: int = 3) -> RecorderComparison:
+    """The workload without and with the recorder, `rounds` times each, alternately; the
+    recorder's figures are those of its median round."""
+    without: list[float] = []
+    with_recorder: list[BenchResult] = []
+    for _ in range(rounds):
+        plain = await run_rules_bench(replace(options, with_recorder=False))
+        without.append(plain.changes_per_s)
+        with_recorder.append(await run_rules_bench(replace(options, with_recorder=True)))
+    ranked = sorted(with_recorder, key=lambda r: r.changes_per_s)
+    middle = ranked[len(ranked) // 2].recorder
+    assert middle is not None
+    return RecorderComparison(
+        rules=options.rules,
+        changes=options.changes,
+        without=tuple(without),
+        with_recorder=tuple(r.changes_per_s for r in with_recorder),
+        recorder=middle,
+    )
+
+
+async def _recorder_figures(
+    recorder: Recorder, probe: HitProbe, rows_before: int
+) -> RecorderFigures:
+    last_action = probe.last
+    await recorder.flush()
+    status = recorder.status
+    return RecorderFigures(
+        rows=status.rows_written - rows_before,
+        queue_peak=status.queue_peak,
+        queue_max=status.queue_max,
+        dropped=status.dropped,
+        catch_up_s=max(0.0, perf_counter() - last_action),
+    )
 
 
 def _triggering(count: int, rules: int) -> int:

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import json
 
-from kozani_hub.bench import BenchOptions, run_rules_bench
+from kozani_hub.bench import BenchOptions, compare_recorder, run_rules_bench
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,7 +22,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--recorder", action="store_true", help="run the rules benchmark with the recorder on"
+        "--recorder",
+        action="store_true",
+        help="compare the rules benchmark without and with the recorder (alternate rounds)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=_positive,
+        default=3,
+        metavar="R",
+        help="with --recorder: rounds each way, the medians compared (3)",
     )
     parser.add_argument(
         "--modbus", action="store_true", help="run the Modbus benchmark instead of the rules one"
@@ -32,7 +41,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     if args.modbus:
         return _modbus(as_json=args.json)
-    options = BenchOptions(rules=args.rules, changes=args.changes, with_recorder=args.recorder)
+    options = BenchOptions(rules=args.rules, changes=args.changes)
+    if args.recorder:
+        comparison = asyncio.run(compare_recorder(options, args.rounds))
+        print(comparison.as_json() if args.json else comparison.text())
+        return 0
     result = asyncio.run(run_rules_bench(options))
     print(result.as_json() if args.json else result.text())
     return 0 if result.actions == result.expected_actions else 1

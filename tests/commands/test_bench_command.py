@@ -65,3 +65,25 @@ def test_the_workload_is_the_reference_one() -> None:
     assert [index for index, _ in made] == [0, 1, 2] * 4
     assert [value for _, value in made[:6]] == ["on", "90", "on", "off", "10", "off"]
     assert sum(1 for i, v in made if v == trigger_value(i)) == 6
+
+
+def test_recorder_comparison_reports_both_rates_and_what_was_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["bench", "--recorder", "--rules", "20", "--changes", "400", "--rounds", "1"]
+    assert cli_main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["rounds"] == 1
+    assert len(report["changes_per_s_without"]) == len(report["changes_per_s_with"]) == 1
+    assert report["median_with"] == report["changes_per_s_with"][0] > 0
+    expected = 100 * (1 - report["median_with"] / report["median_without"])
+    assert report["below_pct"] == pytest.approx(expected, abs=1e-3)
+    recorder = report["recorder"]
+    # Every state change of the burst and every rule run it caused, nothing dropped.
+    assert recorder["rows"] == 400 + 200
+    assert recorder["dropped"] == 0
+    assert 0 < recorder["queue_peak"] <= recorder["queue_max"]
+    assert cli_main(args) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Kozani Hub recorder benchmark: 20 rules, 400 state changes, 1 round each")
+    assert "600 rows written in the burst" in text
