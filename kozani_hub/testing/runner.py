@@ -278,6 +278,9 @@ class ScenarioRunner:
             if state is not None:
                 hub.states.set(entity_id, state.state, state.attributes, Context(origin="device"))
         await self._start(hub)
+        # What fell due while the hub was down is due now: it runs before the next step, as
+        # it would on a real clock the moment the hub is back.
+        await self.clock.advance(0)
 
     async def _expect(self, index: int, step: ExpectStep) -> StepFailure | None:
         await settle()
