@@ -12,6 +12,7 @@ from kozani_hub.core.states import State, StateRemoved
 from .rows import (
     INSERT_EVENTS,
     INSERT_STATES,
+    ROWS_PER_STATEMENT,
     UPSERT_RESTORE_STATES,
     RowBuilder,
     entity_ids_of,
@@ -137,20 +138,31 @@ class Batch:
         else:
             raise ValueError(f"not a row item: {kind!r}")
 
-    def write(self, conn: sqlite3.Connection) -> int:
-        """Insert what was added (shared rows first); returns the number of rows, and empties."""
+    def write(self, conn: sqlite3.Connection, *, whole_statements_only: bool = False) -> int:
+        """Insert what was added (shared rows first); returns the number of rows written.
+
+        whole_statements_only: leave the states and traces short of a whole statement for
+        the next call (the writer's batch lives until the commit, which writes them all).
+        """
         self._pick(conn)
         self._rows.write_shared(conn)
         states = len(self.states[0])
+        traces = len(self.traces)
+        if whole_statements_only:
+            states -= states % ROWS_PER_STATEMENT
+            traces -= traces % ROWS_PER_STATEMENT
         if states:
-            INSERT_STATES.run_columns(conn, self.states)
+            INSERT_STATES.run_columns(conn, [column[:states] for column in self.states])
+            self.states = [column[states:] for column in self.states]
+        if traces:
+            self._traces.insert(conn, self.traces[:traces])
+            del self.traces[:traces]
         if self.events:
             INSERT_EVENTS.run(conn, self.events)
         if self.runs:
             insert_runs(conn, self.runs)
-        self._traces.insert(conn, self.traces)
-        written = states + len(self.events) + len(self.runs) + len(self.traces)
-        self.states, self.events, self.runs, self.traces = state_columns(), [], [], []
+        written = states + traces + len(self.events) + len(self.runs)
+        self.events, self.runs = [], []
         return written
 
 

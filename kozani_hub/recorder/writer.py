@@ -73,6 +73,9 @@ class Writer(threading.Thread):
         self.rows = RowBuilder()
         self.picks = Picks(classify)
         self.trace_rows = TraceRows()
+        # Rows short of a whole statement wait here for the next batch (until a commit or a
+        # task): each statement then has the one cached shape, not a new one to compile.
+        self.batch = Batch(self.rows, picks=self.picks, traces=self.trace_rows)
         self.failures = 0
         self.batches_failed = 0
         self.rows_written = 0
@@ -187,7 +190,7 @@ class Writer(threading.Thread):
 
     def _process(self, items: list[Any]) -> None:
         conn = self._begin()
-        batch = Batch(self.rows, picks=self.picks, traces=self.trace_rows)
+        batch = self.batch
         at, end = 0, len(items)
         while at < end:
             at = batch.add(conn, items, at)
@@ -196,7 +199,7 @@ class Writer(threading.Thread):
                 self._run_task(conn, items[at][1])
                 conn = self._begin()
                 at += 1
-        self.rows_written += batch.write(conn)
+        self.rows_written += batch.write(conn, whole_statements_only=True)
 
     def _run_task(self, conn: sqlite3.Connection, task: Task) -> None:
         if task.durable:
@@ -291,6 +294,7 @@ class Writer(threading.Thread):
 
     def _commit(self) -> None:
         conn = self._begin()
+        self.rows_written += self.batch.write(conn)
         write_restores(conn, self.picks.restores, self.restore_mirror)
         conn.execute(
             "UPDATE recorder_runs SET last_alive_ts = ? WHERE run_id = ?",
@@ -347,6 +351,7 @@ class Writer(threading.Thread):
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 # Ids handed out in the undone transaction do not exist: number afresh.
                 self.rows.start(self.conn)
+        self.batch = Batch(self.rows, picks=self.picks, traces=self.trace_rows)
         self._in_tx = False
         self._last_commit = time.monotonic()
         if _is_corruption(err) or self.failures >= FAILURES_BEFORE_FRESH:
