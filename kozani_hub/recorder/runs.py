@@ -65,7 +65,6 @@ def insert_runs(conn: sqlite3.Connection, rows: Sequence[RunRow]) -> None:
     _INSERT_RUNS.run(conn, rows)
 
 
-RUN_COLUMNS = 9
 SUMMARY_CACHE_SIZE = 4096
 _CONTEXT_ID = attrgetter("context_id")
 _RULE_ID = attrgetter("rule_id")
