@@ -8,7 +8,7 @@ import argparse
 import json
 import sqlite3
 import sys
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from kozani_hub.alerts.report import (
@@ -21,6 +21,7 @@ from kozani_hub.alerts.report import (
     build,
     read_history,
 )
+from kozani_hub.commands.periods import check_order, parse_when
 from kozani_hub.config.errors import ConfigError, display_path
 from kozani_hub.config.hub_config import LoadedConfig, load_hub_config
 from kozani_hub.core.clock import RealClock
@@ -44,30 +45,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     report.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
-def parse_when(text: str, tz: tzinfo, *, end: bool) -> datetime:
-    """A date (its start, or with `end` the start of the next day) or an ISO time."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        return datetime.combine(day + timedelta(days=1 if end else 0), time(), tz)
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"expected a date such as 2026-01-15 or a time such as "
-                         f"2026-01-15T08:00, got {text!r}") from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
-
-
 def period(args: argparse.Namespace, tz: tzinfo) -> tuple[datetime, datetime]:
     """[from, to), the end no later than now (rates over time yet to come would be diluted)."""
     now = RealClock().now().astimezone(tz)
     stop = min(parse_when(args.end, tz, end=True), now) if args.end else now
     start = parse_when(args.start, tz, end=False) if args.start \
         else stop - timedelta(days=DEFAULT_DAYS)
-    if start >= stop:
-        raise ValueError(f"--from ({start.isoformat()}) must be before --to ({stop.isoformat()})")
+    check_order(start, stop)
     return start, stop
 
 

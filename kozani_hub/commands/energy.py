@@ -7,11 +7,12 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime
 from pathlib import Path
 
 from kozani_hub.automation import load_rules
 from kozani_hub.automation.rule import Rule
+from kozani_hub.commands.periods import check_order, parse_when
 from kozani_hub.config.errors import ConfigError, display_path
 from kozani_hub.config.hub_config import LoadedConfig, load_hub_config
 from kozani_hub.energy import Database, EnergyReport, build_report, render, to_csv
@@ -38,22 +39,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="draw daily kWh per building with the savings marked")
 
 
-def parse_when(text: str, tz: tzinfo, *, end: bool) -> datetime:
-    """A date (its start; with `end`, the start of the next day) or an ISO time."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        return datetime.combine(day + timedelta(days=1 if end else 0), time(), tz)
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"expected a date such as 2026-02-16 or a time such as "
-                         f"2026-02-16T08:00, got {text!r}") from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=tz)
-
-
 def main(args: argparse.Namespace) -> int:
     try:
         loaded = load_hub_config(args.config)
@@ -64,9 +49,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         start = parse_when(args.start, tz, end=False)
         stop = parse_when(args.end, tz, end=True)
-        if start >= stop:
-            raise ValueError(f"--from ({start.isoformat()}) must be before --to "
-                             f"({stop.isoformat()})")
+        check_order(start, stop)
         report = _report(loaded, start, stop, args.building)
     except (ValueError, FileNotFoundError, sqlite3.Error) as err:
         print(f"kozani-hub energy report: {err}", file=sys.stderr)

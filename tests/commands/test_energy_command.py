@@ -51,7 +51,7 @@ def test_without_a_database_it_says_where_it_looked(
 def test_dates_are_checked(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, text = run(capsys, "-c", str(config), "--from", "16/02/2026", "--to", "2026-02-22")
     assert code == 1
-    assert "expected a date such as 2026-02-16" in text and "'16/02/2026'" in text
+    assert "expected a date such as 2026-01-15" in text and "'16/02/2026'" in text
     code, text = run(capsys, "-c", str(config), "--from", "2026-02-22", "--to", "2026-02-16")
     assert code == 1
     assert "--from (2026-02-22T00:00:00+02:00) must be before --to" in text
