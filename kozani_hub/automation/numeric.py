@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 from kozani_hub.config.marked import Mark
 from kozani_hub.core.states import STATE_UNAVAILABLE, STATE_UNKNOWN, State, valid_entity_id
 
-from .problems import Invalid, show
+from .problems import Invalid, mark_of, show
 
 if TYPE_CHECKING:
     from kozani_hub.templates import Template
 
+    from .compiler import Compiler
     from .env import Env
 
 
@@ -83,6 +84,26 @@ class NumericCheck:
                  f"below {below}" if below is not None else ""]
         self.description = " and ".join(part for part in parts if part)
         """'above 50', 'below sensor.limit', 'above 10 and below 20'."""
+
+    @classmethod
+    def build(
+        cls, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark, what: str
+    ) -> NumericCheck:
+        """The check of a numeric_state trigger or condition (`what`) from its configuration:
+        `above`, `below`, `attribute` and `value_template`."""
+        if config.above is None and config.below is None:
+            raise Invalid(mark, f"a numeric_state {what} needs 'above', 'below' or both")
+        template = None
+        if config.value_template is not None:
+            template = compiler.template(
+                config.value_template, mark_of(data, "value_template", mark), "value_template"
+            )
+        return cls(
+            Bound.parse(config.above, mark_of(data, "above", mark), "above"),
+            Bound.parse(config.below, mark_of(data, "below", mark), "below"),
+            compiler.text(config.attribute) if config.attribute else None,
+            template,
+        )
 
     def value(
         self, env: Env, entity_id: str, state: State | None, variables: Mapping[str, Any]

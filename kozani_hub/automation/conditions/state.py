@@ -14,7 +14,7 @@ from kozani_hub.core.states import State
 from ..durations import format_duration
 from ..fields import Duration, EntityIds, NumberOrEntity, StateValue, TemplateText
 from ..matching import AnyValue, matcher, show_matcher
-from ..numeric import Bound, NumericCheck
+from ..numeric import NumericCheck
 from ..problems import Invalid, mark_of
 from .base import Condition, ConditionConfig, ConditionError, Variables
 
@@ -157,18 +157,7 @@ class NumericStateCondition(Condition):
         cls, path: str, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
     ) -> Condition:
         cfg: NumericStateConditionConfig = config
-        if cfg.above is None and cfg.below is None:
-            raise Invalid(mark, "a numeric_state condition needs 'above', 'below' or both")
-        template = None
-        if cfg.value_template is not None:
-            template = compiler.template(cfg.value_template, mark_of(data, "value_template", mark),
-                                         "value_template")
-        check = NumericCheck(
-            Bound.parse(cfg.above, mark_of(data, "above", mark), "above"),
-            Bound.parse(cfg.below, mark_of(data, "below", mark), "below"),
-            compiler.text(cfg.attribute) if cfg.attribute else None,
-            template,
-        )
+        check = NumericCheck.build(cfg, compiler, data, mark, "condition")
         return cls(path, cfg.enabled, compiler.entity_ids(cfg.entity_id, mark), check)
 
     def test(self, env: Env, variables: Variables, trace: Trace | None) -> bool:

@@ -19,7 +19,7 @@ from kozani_hub.core.states import State
 from ..fields import Duration, EntityIds, NumberOrEntity, TemplateText
 from ..numeric import Bound, NumericCheck
 from ..persist import from_plain
-from ..problems import Invalid, mark_of
+from ..problems import mark_of
 from .base import Attachment, Fire, Holds, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
@@ -61,18 +61,7 @@ class NumericStateTrigger(Trigger):
         cls, base: TriggerBase, config: Any, compiler: Compiler, data: Mapping[str, Any], mark: Mark
     ) -> Trigger:
         cfg: NumericStateTriggerConfig = config
-        if cfg.above is None and cfg.below is None:
-            raise Invalid(mark, "a numeric_state trigger needs 'above', 'below' or both")
-        template = None
-        if cfg.value_template is not None:
-            template = compiler.template(cfg.value_template, mark_of(data, "value_template", mark),
-                                         "value_template")
-        check = NumericCheck(
-            Bound.parse(cfg.above, mark_of(data, "above", mark), "above"),
-            Bound.parse(cfg.below, mark_of(data, "below", mark), "below"),
-            compiler.text(cfg.attribute) if cfg.attribute else None,
-            template,
-        )
+        check = NumericCheck.build(cfg, compiler, data, mark, "trigger")
         duration = compiler.duration(cfg.for_, mark_of(data, "for", mark), "for") \
             if cfg.for_ is not None else None
         return cls(base, compiler.entity_ids(cfg.entity_id, mark), check, duration)
