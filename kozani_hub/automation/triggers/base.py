@@ -23,6 +23,7 @@ from ..values import Value
 
 if TYPE_CHECKING:
     from ..compiler import Compiler
+    from ..compiler import Duration as DurationSpec
     from ..env import Env
 
 Fire = Callable[[dict[str, Any], Context | None], None]
@@ -116,6 +117,47 @@ class Attachment:
         if item.get("kind") == "for" and self.holds is not None and self.holds.restore:
             return self.holds.restore(item)
         return f"this trigger keeps no pending {item.get('kind')!r} item"
+
+
+class EntityWatch(Attachment):
+    """An attached trigger on entities' states (state, numeric_state), called with each
+    state change of its entities. A small object rather than a closure: ten thousand rules
+    keep ten thousand of these."""
+
+    __slots__ = ("env", "fire", "variables")
+    kind: ClassVar[str] = "entity"
+    """The trigger's platform, for log lines."""
+
+    def __init__(self, env: Env, variables: Mapping[str, Any], fire: Fire) -> None:
+        super().__init__()
+        self.env = env
+        self.variables = variables
+        self.fire = fire
+
+    def fire_or_hold(
+        self,
+        duration: DurationSpec | None,
+        entity_id: str,
+        values: dict[str, Any],
+        context: Context | None,
+        path: str,
+    ) -> None:
+        """Fire now, or with a `for:` (a period worked out from the trigger's values), once
+        `entity_id` has stayed so that long. `path` is the trigger's, for a log line."""
+        holds = self.holds
+        if duration is None or holds is None:
+            self.fire(values, context)
+            return
+        try:
+            period = duration.resolve({**self.variables, "trigger": values})
+        except Exception as err:
+            self.env.logger.error("%s trigger %s: cannot work out 'for': %s", self.kind, path, err)
+            return
+        values["for"] = period
+        if period <= timedelta(0):
+            self.fire(values, context)
+        else:
+            holds.start(entity_id, period, values, context)
 
 
 class After:

@@ -7,7 +7,7 @@ value already in range when the rule starts must leave the range before it can f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -20,7 +20,7 @@ from ..fields import Duration, EntityIds, NumberOrEntity, TemplateText
 from ..numeric import Bound, NumericCheck
 from ..persist import from_plain
 from ..problems import mark_of
-from .base import Attachment, Fire, Holds, Trigger, TriggerBase, TriggerConfig
+from .base import Attachment, EntityWatch, Fire, Holds, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
     from ..compiler import Compiler
@@ -99,23 +99,21 @@ def _limit(bound: Bound | None) -> float | str | None:
     return bound.number if bound.number is not None else bound.entity_id
 
 
-class NumericWatch(Attachment):
+class NumericWatch(EntityWatch):
     """An attached numeric_state trigger, called with each change of its entities.
 
     An entity is armed while its value is out of range; the change that brings an armed
     entity into range fires (after `for:`, when given) and disarms it.
     """
 
-    __slots__ = ("armed", "env", "fire", "trigger", "variables")
+    __slots__ = ("armed", "trigger")
+    kind = "numeric_state"
 
     def __init__(
         self, trigger: NumericStateTrigger, env: Env, variables: Mapping[str, Any], fire: Fire
     ) -> None:
-        super().__init__()
+        super().__init__(env, variables, fire)
         self.trigger = trigger
-        self.env = env
-        self.variables = variables
-        self.fire = fire
         # A tuple, not a set: an empty or one-item tuple weighs a fraction of a set, and ten
         # thousand rules each keep one.
         self.armed: tuple[str, ...] = tuple(
@@ -152,17 +150,5 @@ class NumericWatch(Attachment):
             "description": f"numeric state of {entity_id} {new.state}, {check.description}",
             "for": None,
         }
-        if trigger.duration is None or holds is None:
-            self.fire(values, new.context)
-            return
-        try:
-            period = trigger.duration.resolve({**self.variables, "trigger": values})
-        except Exception as err:
-            self.env.logger.error("numeric_state trigger %s: cannot work out 'for': %s",
-                                  trigger.base.path, err)
-            return
-        values["for"] = period
-        if period <= timedelta(0):
-            self.fire(values, new.context)
-        else:
-            holds.start(entity_id, period, values, new.context)
+        self.fire_or_hold(trigger.duration, entity_id, values, new.context,
+                          base.path)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -16,7 +16,7 @@ from ..fields import Duration, EntityIds, StateValue
 from ..matching import AnyValue, matcher, show_matcher
 from ..persist import from_plain
 from ..problems import Invalid, mark_of
-from .base import Attachment, Fire, Holds, Trigger, TriggerBase, TriggerConfig
+from .base import Attachment, EntityWatch, Fire, Holds, Trigger, TriggerBase, TriggerConfig
 
 if TYPE_CHECKING:
     from ..compiler import Compiler
@@ -156,22 +156,17 @@ def _exclude(match: Match) -> Exclude:
     return None if isinstance(match, AnyValue) else match
 
 
-class StateWatch(Attachment):
-    """An attached state trigger: called with each state_changed event of its entities.
+class StateWatch(EntityWatch):
+    """An attached state trigger: called with each state_changed event of its entities."""
 
-    A small object rather than a closure: ten thousand rules keep ten thousand of these.
-    """
-
-    __slots__ = ("env", "fire", "trigger", "variables")
+    __slots__ = ("trigger",)
+    kind = "state"
 
     def __init__(
         self, trigger: StateTrigger, env: Env, variables: Mapping[str, Any], fire: Fire
     ) -> None:
-        super().__init__()
+        super().__init__(env, variables, fire)
         self.trigger = trigger
-        self.env = env
-        self.variables = variables
-        self.fire = fire
 
     def __call__(self, event: Event) -> None:
         trigger = self.trigger
@@ -200,17 +195,5 @@ class StateWatch(Attachment):
             "attribute": attribute, "description": f"state {entity_id} {old_value}→{new_value}",
         }
         context = new.context if new is not None else event.context
-        if trigger.duration is None or holds is None:
-            self.fire(values, context)
-            return
-        try:
-            period = trigger.duration.resolve({**self.variables, "trigger": values})
-        except Exception as err:
-            self.env.logger.error("state trigger %s: cannot work out 'for': %s",
-                                  trigger.base.path, err)
-            return
-        values["for"] = period
-        if period <= timedelta(0):
-            self.fire(values, context)
-        else:
-            holds.start(entity_id, period, values, context)
+        self.fire_or_hold(trigger.duration, entity_id, values, context,
+                          base.path)
