@@ -44,15 +44,16 @@ class MultiInsert:
         self._one = "(" + ",".join("?" * columns) + ")"
         self._full = self._head + ",".join([self._one] * ROWS_PER_STATEMENT) + self._tail
 
+    def _statement(self, count: int) -> str:
+        """The statement for `count` rows: the whole one is built once and cached by SQLite."""
+        if count == ROWS_PER_STATEMENT:
+            return self._full
+        return self._head + ",".join([self._one] * count) + self._tail
+
     def run(self, conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
-        per = ROWS_PER_STATEMENT
-        whole = len(rows) // per * per
-        for start in range(0, whole, per):
-            conn.execute(self._full, list(chain.from_iterable(rows[start : start + per])))
-        rest = rows[whole:]
-        if rest:
-            sql = self._head + ",".join([self._one] * len(rest)) + self._tail
-            conn.execute(sql, list(chain.from_iterable(rest)))
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            conn.execute(self._statement(len(chunk)), list(chain.from_iterable(chunk)))
 
     def run_columns(self, conn: sqlite3.Connection, columns: Sequence[Sequence[Any]]) -> None:
         """Insert rows given as columns of equal length (the parameters are laid out with
@@ -65,11 +66,7 @@ class MultiInsert:
             params: list[Any] = [None] * (width * count)
             for index, column in enumerate(columns):
                 params[index::width] = column[start:end]
-            if count == ROWS_PER_STATEMENT:
-                sql = self._full
-            else:
-                sql = self._head + ",".join([self._one] * count) + self._tail
-            conn.execute(sql, params)
+            conn.execute(self._statement(count), params)
 
 
 INSERT_STATES = MultiInsert(
